@@ -1,0 +1,128 @@
+import { readFile, stat } from 'node:fs/promises'
+import { extname, isAbsolute, relative, resolve } from 'node:path'
+import { parse as parseDotenv } from 'dotenv'
+import {
+  ProviderUnavailableError,
+  SecretAccessDeniedError,
+  SecretConfigError,
+  SecretNotFoundError,
+  SecretValidationError,
+} from '../errors.js'
+import type { ProviderResult, SecretProvider, TenantCandidate } from '../provider.js'
+
+export interface FileProviderOptions {
+  /** Folder the references are relative to; nothing outside it is read. @default '/secrets' (seed 003) */
+  dir?: string
+  /** Extensions tried, in order, when a reference names a file without one. @default ['.json', '.env', '.txt', '.key'] */
+  extensions?: readonly string[]
+}
+
+export const FILE_PROVIDER_NAME = 'file'
+const DEFAULT_EXTENSIONS = ['.json', '.env', '.txt', '.key'] as const
+
+/**
+ * Secrets in files. `file://db.env#DB_PASSWORD` reads `{dir}/db.env`; `.json` and `.env` files
+ * are parsed (so `#field` picks a key), other files are read as trimmed text. Tenant lookups
+ * read `{dir}/{tenant}/{name}.json|.env|.txt|.key` (seed 003).
+ *
+ * @example
+ * createSecrets({ providers: { file: fileProvider({ dir: './secrets' }) }, secrets: { stripe: 'file://stripe.json#api_key' } })
+ */
+export function fileProvider(options: FileProviderOptions = {}): SecretProvider {
+  const dir = resolve(options.dir ?? '/secrets')
+  const extensions = options.extensions ?? DEFAULT_EXTENSIONS
+  return {
+    name: FILE_PROVIDER_NAME,
+    async get({ path }) {
+      const base = insideDir(dir, path)
+      const candidates = extname(base) === '' ? extensions.map((extension) => base + extension) : [base]
+      for (const file of candidates) {
+        const result = await readSecretFile(file)
+        if (result !== undefined) return result
+      }
+      throw new SecretNotFoundError(
+        `no file at ${candidates.map((file) => relative(dir, file)).join(' or ')}`,
+        {
+          provider: FILE_PROVIDER_NAME,
+          hint: `create it under ${dir}, or point fileProvider({ dir }) at the right folder`,
+        },
+      )
+    },
+    tenantCandidates(tenant, name): TenantCandidate[] {
+      return [{ path: `${tenant}/${name}` }]
+    },
+  }
+}
+
+function insideDir(dir: string, path: string): string {
+  const file = resolve(dir, path)
+  const fromDir = relative(dir, file)
+  if (fromDir === '' || fromDir.startsWith('..') || isAbsolute(fromDir)) {
+    throw new SecretConfigError(`file path "${path}" points outside the secrets folder`, {
+      provider: FILE_PROVIDER_NAME,
+      hint: `references are relative to ${dir}; set fileProvider({ dir }) to the folder that holds the file`,
+    })
+  }
+  return file
+}
+
+/** The parsed file, or `undefined` when it does not exist. */
+async function readSecretFile(file: string): Promise<ProviderResult | undefined> {
+  let text: string
+  let version: string
+  try {
+    const [content, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
+    text = content
+    version = String(info.mtimeMs)
+  } catch (error) {
+    return failure(error, file)
+  }
+  const extension = extname(file)
+  if (extension === '.json') {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      // The parse error quotes the file's content: drop it.
+      throw new SecretValidationError(`${file} is not valid JSON`, {
+        provider: FILE_PROVIDER_NAME,
+        hint: 'fix the JSON syntax, or rename the file to .txt to read it as text',
+      })
+    }
+    const fields =
+      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? Object.fromEntries(
+            Object.entries(parsed).map(([key, value]) => [
+              key,
+              typeof value === 'string' ? value : JSON.stringify(value),
+            ]),
+          )
+        : undefined
+    return { value: text.trim(), version, ...(fields ? { fields } : {}) }
+  }
+  if (extension === '.env') return { value: text, version, fields: parseDotenv(text) }
+  return { value: text.trim(), version }
+}
+
+function failure(error: unknown, file: string): undefined {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+  if (code === 'EACCES' || code === 'EPERM') {
+    throw new SecretAccessDeniedError(`permission denied reading ${file}`, {
+      provider: FILE_PROVIDER_NAME,
+      hint: 'make the file readable by the user running the app (e.g. chown to that user, chmod 600)',
+    })
+  }
+  if (code === 'EISDIR') {
+    throw new SecretConfigError(`${file} is a directory, not a secret file`, {
+      provider: FILE_PROVIDER_NAME,
+      hint: 'reference a file inside it',
+    })
+  }
+  throw new ProviderUnavailableError(`could not read ${file} (${code ?? 'unknown error'})`, {
+    provider: FILE_PROVIDER_NAME,
+    retryable: code === 'EMFILE' || code === 'ENFILE' || code === 'EIO' || code === 'EAGAIN',
+  })
+}
+
+export default fileProvider

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+
+function run(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' })
+}
+
+describe('the built package', () => {
+  it('works from CommonJS through require()', () => {
+    const output = run([
+      '-e',
+      `const core = require('@secretkit/core');
+       const testing = require('@secretkit/core/testing');
+       const store = core.createSecrets({ providers: { up: testing.createTestingProvider({ secrets: { a: 'x' } }) } });
+       store.resolve('up://a').then((v) => console.log(typeof core.createSecrets, v));`,
+    ])
+    expect(output.trim()).toBe('function x')
+  })
+
+  it('works from ESM', () => {
+    const output = run([
+      '--input-type=module',
+      '-e',
+      `import { createSecrets, envProvider } from '@secretkit/core'; console.log(typeof createSecrets, typeof envProvider)`,
+    ])
+    expect(output.trim()).toBe('function function')
+  })
+})

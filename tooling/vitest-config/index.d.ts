@@ -1,0 +1,4 @@
+import type { UserConfig } from 'vitest/config'
+
+export declare const sourceCondition: '@secretkit/source'
+export declare function secretkitVitestConfig(overrides?: UserConfig): UserConfig
