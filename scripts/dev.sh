@@ -13,7 +13,7 @@ case "$cmd" in
     ;;
   test)
     pnpm install --frozen-lockfile --prefer-offline
-    if [ -f tooling/test-servers/install.sh ]; then bash tooling/test-servers/install.sh; fi
+    bash tooling/test-servers/install.sh
     pnpm test
     ;;
   *)
