@@ -44,6 +44,7 @@ export {
   type SecretStatus,
   type SecretStore,
   type SecretsOptions,
+  type TenantSecretLookup,
   type TenantSecrets,
 } from './store.js'
 export { assertTenantId } from './tenant.js'

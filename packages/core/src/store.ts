@@ -21,7 +21,7 @@ import {
 import { Emitter, type SecretStoreEvents } from './events.js'
 import type { ProviderResult, SecretProvider, SecretRequest } from './provider.js'
 import { Redacted } from './redacted.js'
-import { parseRef, type SecretRef } from './ref.js'
+import { formatRef, parseRef, type SecretRef } from './ref.js'
 import { isAuthError, type WithRotationOptions } from './rotation.js'
 import { Scrubber } from './scrub.js'
 import { assertTenantId, assertTenantSecretName } from './tenant.js'
@@ -58,11 +58,22 @@ export interface SecretStatus {
   errorCode: string | undefined
 }
 
+/** Where a tenant's secret was found, with the value wrapped so it prints `[redacted]`. */
+export interface TenantSecretLookup {
+  value: Redacted<string>
+  /** The reference that had it, e.g. `env://ACME_STRIPE_API_KEY`. */
+  source: string
+  provider: string
+  version: string | undefined
+}
+
 /** Secrets of one tenant, named per seed 003 by each provider. */
 export interface TenantSecrets {
   readonly id: string
   /** Looks `name` (optionally `name#field`) up for this tenant, falling back to globals where the provider has them. */
   get(name: string): Promise<string>
+  /** Like `get()`, and also says which source answered. */
+  lookup(name: string): Promise<TenantSecretLookup>
 }
 
 export interface SecretStore<T extends Record<string, unknown> = Record<string, unknown>> {
@@ -100,6 +111,15 @@ export interface SecretStore<T extends Record<string, unknown> = Record<string, 
   close(): Promise<void>
 }
 
+/** A reference as `resolve()` saw it: parsed once, with its cache entry kept at hand. */
+interface ResolvedRef {
+  readonly ref: SecretRef
+  entry: CacheEntry | undefined
+}
+
+/** Past this many distinct ad-hoc references the parse memo starts over (refs are normally few). */
+const MAX_REMEMBERED_REFS = 10_000
+
 interface Slot {
   readonly declaration: NormalizedDeclaration
   /** Fast path for `get()`: the value may be returned without looking at the clock. */
@@ -133,7 +153,7 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
   readonly #providers: Map<string, SecretProvider>
   readonly #slots = new Map<string, Slot>()
   readonly #bindings = new Map<CacheEntry, Set<Slot>>()
-  readonly #refs = new Map<string, SecretRef>()
+  readonly #refs = new Map<string, ResolvedRef>()
   readonly #events = new Emitter<SecretStoreEvents>()
   readonly #scrubber = new Scrubber()
   readonly #scrubbed = new WeakSet<ProviderResult>()
@@ -225,15 +245,41 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
 
   resolve(ref: string, options: ResolveOptions & { binary: true }): Promise<Uint8Array>
   resolve(ref: string, options?: ResolveOptions): Promise<string>
-  async resolve(text: string, options: ResolveOptions = {}): Promise<string | Uint8Array> {
-    let ref = this.#refs.get(text)
-    if (ref === undefined) {
-      ref = parseRef(text)
-      this.#refs.set(text, ref)
+  resolve(text: string, options?: ResolveOptions): Promise<string | Uint8Array> {
+    // Hot path: a fresh cached value, no parsing, no key building, no async frame.
+    const known = options === undefined ? this.#refs.get(text) : undefined
+    const entry = known?.entry
+    const result = entry?.result
+    if (
+      result !== undefined &&
+      !entry!.evicted &&
+      Date.now() < entry!.freshUntil &&
+      this.#scrubbed.has(result)
+    ) {
+      try {
+        const value = extractValue(result, known!.ref.field, false)
+        entry!.accessed = true
+        return Promise.resolve(value)
+      } catch {
+        // Let the slow path report it with context.
+      }
     }
+    return this.#resolveSlow(text, options ?? {})
+  }
+
+  async #resolveSlow(text: string, options: ResolveOptions): Promise<string | Uint8Array> {
+    let known = this.#refs.get(text)
+    if (known === undefined) {
+      if (this.#refs.size >= MAX_REMEMBERED_REFS) this.#refs.clear()
+      known = { ref: parseRef(text), entry: undefined }
+      this.#refs.set(text, known)
+    }
+    const { ref } = known
     try {
-      const entry = this.#cache.entry(ref.provider, requestOf(ref))
-      const result = await this.#cache.read(entry)
+      if (known.entry === undefined || known.entry.evicted) {
+        known.entry = this.#cache.entry(ref.provider, requestOf(ref))
+      }
+      const result = await this.#cache.read(known.entry)
       if (!this.#scrubbed.has(result)) this.#registerForScrubbing(result)
       return extractValue(result, ref.field, options.binary === true)
     } catch (error) {
@@ -273,7 +319,11 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
 
   tenant(id: string): TenantSecrets {
     assertTenantId(id)
-    return Object.freeze({ id, get: (name: string) => this.#tenantGet(id, name) })
+    return Object.freeze({
+      id,
+      get: async (name: string) => (await this.#tenantLookup(id, name)).value.reveal(),
+      lookup: (name: string) => this.#tenantLookup(id, name),
+    })
   }
 
   async withRotation<K extends keyof T & string, R>(
@@ -383,6 +433,10 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
         return
       } catch (caught) {
         const error = this.#withContext(caught, declaration.name, ref)
+        // A refresh of the source in use that merely failed keeps its last good value
+        // (stale-if-error) instead of switching to a later source in the chain.
+        const keepsLastGood = force && slot.source === ref && error instanceof ProviderUnavailableError
+        if (keepsLastGood) throw error
         if (!isFallThrough(error)) {
           slot.error = error
           throw error
@@ -511,7 +565,7 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
     })
   }
 
-  async #tenantGet(tenant: string, nameWithField: string): Promise<string> {
+  async #tenantLookup(tenant: string, nameWithField: string): Promise<TenantSecretLookup> {
     this.#assertOpen()
     const hash = nameWithField.indexOf('#')
     const name = hash === -1 ? nameWithField : nameWithField.slice(0, hash)
@@ -522,15 +576,18 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
     for (const providerName of this.#tenancyProviders) {
       const provider = this.#providers.get(providerName)!
       for (const candidate of provider.tenantCandidates!(tenant, name)) {
-        const ref = { provider: providerName, ...candidate, field: candidate.field ?? field }
-        const refText = parseRef(
-          `${providerName}://${encodeURI(candidate.path)}${ref.field === undefined ? '' : `#${ref.field}`}`,
-        ).raw
+        const pick = candidate.field ?? field
+        const refText = formatRef({ provider: providerName, ...candidate, field: pick })
         try {
           const entry = this.#cache.entry(providerName, requestOf(candidate))
           const result = await this.#cache.read(entry)
           if (!this.#scrubbed.has(result)) this.#registerForScrubbing(result)
-          return extractValue(result, ref.field, false) as string
+          return {
+            value: new Redacted(extractValue(result, pick, false) as string),
+            source: refText,
+            provider: provider.name,
+            version: result.version,
+          }
         } catch (caught) {
           const error = this.#withContext(caught, label, { raw: refText, provider: providerName })
           if (!isFallThrough(error)) throw error

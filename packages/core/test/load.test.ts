@@ -172,3 +172,36 @@ describe('load()', () => {
     await store.close()
   })
 })
+
+describe('refresh() of a fallback chain', () => {
+  it('keeps the last good value of the source in use when it becomes unavailable', async () => {
+    const cloud = createTestingProvider({ secrets: { db: 'from-cloud' } })
+    const local = createTestingProvider({ secrets: { DB: 'from-local' } })
+    const store = createSecrets({
+      providers: { cloud, local },
+      secrets: { db: ['cloud://db', 'local://DB'] },
+      retry: { attempts: 1 },
+    })
+    await store.load()
+    cloud.fail('5xx')
+    await expect(store.refresh('db')).rejects.toThrow(/503/)
+    expect(store.get('db')).toBe('from-cloud')
+    expect(store.status()[0]?.source).toBe('cloud://db')
+    expect(local.calls.total).toBe(0)
+    await store.close()
+  })
+
+  it('moves to the next source when the one in use reports the secret gone', async () => {
+    const cloud = createTestingProvider({ secrets: { db: 'from-cloud' } })
+    const local = createTestingProvider({ secrets: { DB: 'from-local' } })
+    const store = createSecrets({
+      providers: { cloud, local },
+      secrets: { db: ['cloud://db', 'local://DB'] },
+    })
+    await store.load()
+    cloud.delete('db')
+    await store.refresh('db')
+    expect(store.get('db')).toBe('from-local')
+    await store.close()
+  })
+})

@@ -85,3 +85,24 @@ describe('single-flight and batching', () => {
     await store.close()
   })
 })
+
+describe('resolve() memo', () => {
+  it('looks an evicted entry up again instead of serving from a dropped one', async () => {
+    const { vi } = await import('vitest')
+    vi.useFakeTimers({ now: 0 })
+    try {
+      const upstream = createTestingProvider({ secrets: { k: 'one' } })
+      const store = createSecrets({ providers: { up: upstream }, cache: { ttl: '10s' } })
+      expect(await store.resolve('up://k')).toBe('one')
+      await vi.advanceTimersByTimeAsync(60_000) // idle: refreshed once, then dropped
+      upstream.set('k', 'two')
+      const before = upstream.calls.total
+      expect(await store.resolve('up://k')).toBe('two')
+      expect(upstream.calls.total).toBe(before + 1)
+      await store.close()
+      await expect(store.resolve('up://k')).rejects.toThrow(/closed/)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

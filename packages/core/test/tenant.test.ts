@@ -76,3 +76,19 @@ describe('tenancy (seed 003 naming)', () => {
     await store.close()
   })
 })
+
+describe('tenant lookup()', () => {
+  it('says which source answered and keeps the value redacted', async () => {
+    const store = createSecrets({
+      providers: {
+        env: envProvider({ prefix: 'DATIVO_', env: { DATIVO_ACME_STRIPE_API_KEY: 'acme-stripe-key' } }),
+      },
+    })
+    const found = await store.tenant('acme').lookup('stripe_api_key')
+    expect(found).toMatchObject({ source: 'env://ACME_STRIPE_API_KEY', provider: 'env' })
+    expect(String(found.value)).toBe('[redacted]')
+    expect(JSON.stringify(found)).not.toContain('acme-stripe-key')
+    expect(found.value.reveal()).toBe('acme-stripe-key')
+    await store.close()
+  })
+})

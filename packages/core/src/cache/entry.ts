@@ -29,6 +29,8 @@ export interface CacheEntry {
   accessed: boolean
   /** Declared secrets currently bound to this entry keep it refreshing. */
   pinned: number
+  /** Dropped from the cache (idle or closed): holders must look the entry up again. */
+  evicted: boolean
 }
 
 export function entryKey(providerName: string, request: SecretRequest): string {

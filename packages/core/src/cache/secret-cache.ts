@@ -81,6 +81,7 @@ export class SecretCache {
         timer: undefined,
         accessed: false,
         pinned: 0,
+        evicted: false,
       }
       this.#entries.set(key, entry)
     }
@@ -133,7 +134,10 @@ export class SecretCache {
   async close(): Promise<void> {
     if (this.#closed.signal.aborted) return
     this.#closed.abort(new SecretConfigError('The secret store was closed'))
-    for (const entry of this.#entries.values()) clearTimeout(entry.timer)
+    for (const entry of this.#entries.values()) {
+      clearTimeout(entry.timer)
+      entry.evicted = true
+    }
     this.#entries.clear()
   }
 
@@ -219,6 +223,8 @@ export class SecretCache {
       if (!entry.accessed && entry.pinned === 0) {
         // Idle ad-hoc entry: stop refreshing and drop the value from memory.
         this.#entries.delete(entry.key)
+        entry.evicted = true
+        entry.result = undefined
         return
       }
       entry.accessed = false
