@@ -1,7 +1,7 @@
 // secretkit demo: load declared secrets from files and env vars, then show where each came
 // from — names, sources, versions, states, never a value.
 import { isSecretkitError } from '@secretkit/core'
-import { createDemoSecrets, SECRETS_DIR, tenantHits } from './secrets.mjs'
+import { createDemoSecrets, SECRETS_DIR } from './secrets.mjs'
 
 // Stands in for a variable your platform would set (Kubernetes, systemd, CI). Obviously fake.
 process.env.DEMO_SMTP_PASSWORD ??= 'demo-smtp-only-not-a-secret'
@@ -34,8 +34,9 @@ try {
   )
 
   // Per-tenant lookup, seed 003 naming: {dir}/acme/stripe.json, then DEMO_ACME_STRIPE, then DEMO_STRIPE.
-  const acmeKey = await secrets.tenant('acme').get('stripe#api_key')
-  console.log(`\ntenant acme: stripe#api_key resolved from ${tenantHits.at(-1)} (value not printed)`)
+  const acme = await secrets.tenant('acme').lookup('stripe#api_key')
+  console.log(`\ntenant acme: stripe#api_key resolved from ${acme.source} (value not printed)`)
+  const acmeKey = acme.value.reveal()
   try {
     secrets.tenant('../globex')
   } catch (error) {

@@ -25,37 +25,13 @@ export const portNumber = {
   },
 }
 
-/**
- * Where each tenant lookup was answered from. `tenant(t).get()` hands back only the value,
- * so the demo wraps its providers to see which reference answered.
- * @type {string[]}
- */
-export const tenantHits = []
-
-/**
- * @template {import('@secretkit/core').SecretProvider} P
- * @param {string} scheme the name the provider is registered under
- * @param {P} provider
- * @returns {P}
- */
-function traced(scheme, provider) {
-  return {
-    ...provider,
-    async get(request, options) {
-      const result = await provider.get(request, options)
-      tenantHits.push(`${scheme}://${request.path}`)
-      return result
-    },
-  }
-}
-
 /** Builds the store; nothing is read until `load()`. */
 export function createDemoSecrets() {
   return createSecrets({
     providers: {
-      file: traced('file', fileProvider({ dir: SECRETS_DIR })),
+      file: fileProvider({ dir: SECRETS_DIR }),
       // Only DEMO_* variables, so the demo never picks up an unrelated DB_PASSWORD.
-      env: traced('env', envProvider({ prefix: 'DEMO_' })),
+      env: envProvider({ prefix: 'DEMO_' }),
     },
     secrets: {
       // Fallback chain: the file wins when it has the key; the variable DEMO_DB_PASSWORD otherwise.
