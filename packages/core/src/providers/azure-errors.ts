@@ -58,12 +58,6 @@ export function azureError(error: unknown, secret: string): SecretkitError {
       hint: 'the version is disabled: enable it, set a new version, or pin another one',
     })
   }
-  if (status === 409) {
-    return new SecretNotFoundError(`${secret} is deleted (${label})`, {
-      provider: PROVIDER,
-      hint: 'the secret is soft-deleted: recover it, or purge it and set it again',
-    })
-  }
   if (status === 401 || status === 403) {
     return new SecretAccessDeniedError(`access to ${secret} was denied (${label})`, {
       provider: PROVIDER,
