@@ -29,7 +29,8 @@ interface RestErrorLike {
 export function azureError(error: unknown, secret: string): SecretkitError {
   const e = (error ?? {}) as RestErrorLike
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined
-  if (e.name === 'CredentialUnavailableError') {
+  // DefaultAzureCredential: no source configured, or every source failed.
+  if (e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError') {
     return new SecretConfigError(`no Azure credential could get a token to read ${secret}`, {
       provider: PROVIDER,
       hint: 'pass azureKeyVault({ credential }) or configure DefaultAzureCredential (environment, managed identity, az login)',

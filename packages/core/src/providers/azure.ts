@@ -139,7 +139,7 @@ export function azureKeyVault(options: AzureKeyVaultOptions = {}): SecretProvide
       return mapped === undefined ? [] : [{ path: `${tenant}-${name}`.replaceAll('_', '-') }]
     },
     async close() {
-      // SecretClient holds no sockets of its own beyond the shared HTTP agent; forget it.
+      // SecretClient has no close(); its idle keep-alive sockets do not hold the process open.
       closed = true
       client = undefined
     },
