@@ -2,12 +2,10 @@
 // (loopback only): upstream calls of load() and of 1,000 concurrent cold reads, the peak
 // of reads in flight under the provider's concurrency bound, and cached resolve() against
 // a direct SDK read. Needs `pnpm turbo run build --filter=@secretkit/core...` first.
-import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 
-// Resolve through packages/core, whose devDependencies hold the SDKs and test servers.
-const fromCore = createRequire(new URL('../../../packages/core/package.json', import.meta.url))
-const load = (specifier) => import(pathToFileURL(fromCore.resolve(specifier)).href)
+export const title = 'GCP Secret Manager and Azure Key Vault providers'
+const load = (specifier) => import(specifier)
 
 const SECRETS = 100
 const CONCURRENCY = 10
@@ -143,7 +141,7 @@ export async function run() {
     await gcp.stop()
     await azure.stop()
   }
-  return { title: 'GCP Secret Manager and Azure Key Vault providers', rows, checks }
+  return { title, rows, checks }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,12 +8,13 @@ import { cpus } from 'node:os'
 import * as batchedLoad from './batched-load.mjs'
 import * as cachedGet from './cached-get.mjs'
 import * as cachedResolve from './cached-resolve.mjs'
+import * as cloud from './cloud.mjs'
 import * as coldReads from './cold-reads.mjs'
 import { startFakeAwsUpstream } from './fake-aws-upstream.mjs'
 import { formatTable } from './report.mjs'
 
 /** @type {import('./report.mjs').Group[]} */
-const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad]
+const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, cloud]
 
 /** @type {Promise<import('./fake-aws-upstream.mjs').FakeAwsUpstream> | undefined} */
 let upstream
