@@ -1,0 +1,190 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+/** The built hook, imported the way users do: node --import @secretkit/preload. */
+const hook = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+const CANARY = 'canary-31d7a0f2-preload-do-not-leak'
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'secretkit-preload-'))
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true })
+    writeFileSync(join(dir, name), text)
+  }
+  return dir
+}
+
+interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function node(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+const PRINT_ENV = `console.log(JSON.stringify({ A: process.env.A, B: process.env.B, URL: process.env.URL }))`
+// Records every module URL the process resolves (module.registerHooks: Node 22.15+, 24, 26).
+const RECORD_MODULES = `import { registerHooks } from 'node:module'
+const seen = []
+registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result } })
+process.on('exit', () => process.stdout.write('MODULES ' + JSON.stringify(seen) + '\\n'))
+`
+
+describe('node --import @secretkit/preload', () => {
+  it('writes resolved references and declared secrets into process.env before an ESM entry runs', async () => {
+    const dir = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: { env: { type: 'env' }, file: { type: 'file', dir: './secrets' } },
+        secrets: { B: 'file://b.txt' },
+      }),
+      'secrets/a.env': `A=${CANARY}\n`,
+      'secrets/b.txt': 'from-a-file\n',
+      'app.mjs': PRINT_ENV,
+    })
+    const result = await node(dir, ['--import', hook, 'app.mjs'], {
+      A: 'file://a.env#A',
+      URL: 'https://example.test/',
+    })
+    expect(result).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(result.stdout)).toEqual({ A: CANARY, B: 'from-a-file', URL: 'https://example.test/' })
+  })
+
+  it('works for a CommonJS entry through NODE_OPTIONS, with the default providers when there is no config', async () => {
+    const dir = folder({ 'secrets/a.txt': CANARY, 'app.cjs': `${PRINT_ENV}; console.log(typeof require)` })
+    const result = await node(dir, ['app.cjs'], {
+      NODE_OPTIONS: `--import ${hook}`,
+      A: 'file://a.txt',
+      B: 'env://C',
+      C: 'c',
+    })
+    expect(result).toMatchObject({ code: 0, stderr: '' })
+    expect(result.stdout).toBe(`${JSON.stringify({ A: CANARY, B: 'c' })}\nfunction\n`)
+  })
+
+  it('says so when a variable refers to a provider type nobody configured, and leaves it alone', async () => {
+    const dir = folder({ 'app.mjs': PRINT_ENV })
+    const result = await node(dir, ['--import', hook, 'app.mjs'], { A: 'aws://prod/db#password' })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout).A).toBe('aws://prod/db#password')
+    expect(result.stderr).toContain(
+      'A looks like a secret reference, but no provider named "aws" is configured',
+    )
+    expect(result.stderr).toContain(
+      'create secretkit.config.json with { "providers": { "aws": { "type": "aws" } } }',
+    )
+  })
+
+  it('stops the process before the app runs when a required secret is missing', async () => {
+    const dir = folder({
+      'secrets/a.txt': CANARY,
+      'app.mjs': `console.log('the app ran', process.env.A)`,
+    })
+    const result = await node(dir, ['--import', hook, 'app.mjs'], {
+      A: 'file://a.txt',
+      B: 'file://b.txt',
+      C: 'env://NOPE',
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain('secretkit: 2 secrets failed to load:')
+    expect(result.stderr).toContain('- B (file://b.txt): [SECRET_NOT_FOUND]')
+    expect(result.stderr).toContain('- C (env://NOPE): [SECRET_NOT_FOUND]')
+    expect(result.stderr).toContain('the app was not started')
+    expect(result.stderr).not.toContain(CANARY)
+  })
+
+  it('stops the process with file, line and problem when the config file is wrong', async () => {
+    const dir = folder({
+      'secretkit.config.yaml': 'providers:\n  file:\n    type: file\n    folder: ./s\n',
+      'app.mjs': '',
+    })
+    const result = await node(dir, ['--import', hook, 'app.mjs'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      `${join(dir, 'secretkit.config.yaml')}:4: unknown key "folder" in providers.file`,
+    )
+  })
+
+  it('loads no cloud provider code when only env and file references exist, and nothing at all without references', async () => {
+    const dir = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: {
+          env: { type: 'env' },
+          file: { type: 'file', dir: './secrets' },
+          aws: { type: 'aws', region: 'eu-west-1' },
+          gcp: { type: 'gcp' },
+        },
+      }),
+      'secrets/a.txt': CANARY,
+      'record.mjs': RECORD_MODULES,
+      'app.mjs': PRINT_ENV,
+    })
+    const modulesOf = (result: Result): string[] =>
+      JSON.parse(/^MODULES (.*)$/m.exec(result.stdout)?.[1] ?? '[]') as string[]
+    const withRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
+      A: 'file://a.txt',
+      B: 'env://C',
+      C: 'c',
+    })
+    expect(withRefs.stdout).toContain(CANARY)
+    const loaded = modulesOf(withRefs)
+    expect(loaded.some((url) => url.includes('/core/'))).toBe(true)
+    expect(loaded.filter((url) => /aws|gcp|azure|vault|ssm|google|yaml/.test(url))).toEqual([])
+
+    const withoutRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
+      URL: 'https://example.test/',
+    })
+    expect(withoutRefs.code).toBe(0)
+    expect(modulesOf(withoutRefs).filter((url) => url.includes('/core/'))).toEqual([])
+  })
+
+  it('keeps process.env in sync on rotation when preload.refresh is on', async () => {
+    const dir = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: { file: { type: 'file', dir: './secrets' } },
+        secrets: { A: 'file://a.txt' },
+        cache: { ttl: '200ms', refresh: 'background' },
+        preload: { refresh: true },
+      }),
+      'secrets/a.txt': 'first',
+      'app.mjs': `import { writeFileSync } from 'node:fs'
+const seen = [process.env.A]
+writeFileSync('secrets/a.txt', 'second')
+for (let i = 0; i < 100 && process.env.A === 'first'; i++) await new Promise((r) => setTimeout(r, 50))
+seen.push(process.env.A)
+console.log(seen.join(' -> '))`,
+    })
+    const result = await node(dir, ['--import', hook, 'app.mjs'])
+    expect(result).toMatchObject({ code: 0, stdout: 'first -> second\n', stderr: '' })
+  })
+
+  it('leaves process.env alone after start when refresh is off (the default), and lets the process exit', async () => {
+    const dir = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: { file: { type: 'file', dir: './secrets' } },
+        secrets: { A: 'file://a.txt' },
+        cache: { ttl: '100ms' },
+      }),
+      'secrets/a.txt': 'first',
+      'app.mjs': `import { writeFileSync } from 'node:fs'
+writeFileSync('secrets/a.txt', 'second')
+await new Promise((r) => setTimeout(r, 500))
+console.log(process.env.A)`,
+    })
+    const result = await node(dir, ['--import', hook, 'app.mjs'])
+    expect(result).toMatchObject({ code: 0, stdout: 'first\n', stderr: '' })
+  })
+})

@@ -1,0 +1,94 @@
+// Process start-up cost of the preload hook: `node -e 0` against `node --import
+// @secretkit/preload -e 0` with an env/file config, runs interleaved, medians compared.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const RUNS = 30
+const hook = fileURLToPath(new URL('../../../packages/preload/dist/index.js', import.meta.url))
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+function timeOnce(args, cwd, env) {
+  const start = process.hrtime.bigint()
+  execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' })
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'secretkit-bench-preload-'))
+  try {
+    mkdirSync(join(dir, 'secrets'))
+    writeFileSync(join(dir, 'secrets/db.env'), 'DB_PASSWORD=bench-not-a-secret\n')
+    writeFileSync(
+      join(dir, 'secretkit.config.json'),
+      JSON.stringify({ providers: { env: { type: 'env' }, file: { type: 'file', dir: './secrets' } } }),
+    )
+    const base = { PATH: process.env.PATH ?? '' }
+    const cases = [
+      { case: 'node -e 0', args: ['-e', '0'], env: base },
+      {
+        case: 'preload, env/file config, no references',
+        args: ['--import', hook, '-e', '0'],
+        env: { ...base, DATABASE_URL: 'postgres://db.internal/app' },
+      },
+      {
+        case: 'preload, env/file config, 2 references resolved',
+        args: ['--import', hook, '-e', '0'],
+        env: {
+          ...base,
+          DB_PASSWORD: 'file://db.env#DB_PASSWORD',
+          DB_USER: 'env://USER_NAME',
+          USER_NAME: 'app',
+        },
+      },
+    ]
+    for (const each of cases) timeOnce(each.args, dir, each.env) // warm the file system cache
+    const times = cases.map(() => [])
+    for (let round = 0; round < RUNS; round++) {
+      for (const [index, each] of cases.entries()) times[index].push(timeOnce(each.args, dir, each.env))
+    }
+    const medians = times.map(median)
+    const rows = cases.map((each, index) => ({
+      case: each.case,
+      'median ms': Number(medians[index].toFixed(1)),
+      'ratio to node': Number((medians[index] / medians[0]).toFixed(3)),
+      runs: RUNS,
+    }))
+    const idle = medians[1] / medians[0]
+    const resolving = medians[2] / medians[0]
+    return {
+      title: 'preload: process start-up (node -e 0)',
+      rows,
+      checks: [
+        {
+          name: 'preload start ratio, env/file config, nothing to resolve',
+          value: Number(idle.toFixed(3)),
+          target: '<= 1.10',
+          pass: idle <= 1.1,
+        },
+        {
+          name: 'preload start ratio, env/file config, resolving 2 references',
+          value: Number(resolving.toFixed(3)),
+          target: '<= 1.10',
+          pass: resolving <= 1.1,
+        },
+      ],
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { title, rows, checks } = await run()
+  console.log(title)
+  console.table(rows)
+  console.table(checks)
+}
