@@ -11,10 +11,11 @@ import * as cachedResolve from './cached-resolve.mjs'
 import * as cloud from './cloud.mjs'
 import * as coldReads from './cold-reads.mjs'
 import { startFakeAwsUpstream } from './fake-aws-upstream.mjs'
+import * as preload from './preload.mjs'
 import { formatTable } from './report.mjs'
 
 /** @type {import('./report.mjs').Group[]} */
-const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, cloud]
+const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, cloud, preload]
 
 /** @type {Promise<import('./fake-aws-upstream.mjs').FakeAwsUpstream> | undefined} */
 let upstream

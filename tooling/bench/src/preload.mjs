@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+export const title = 'preload hook start-up vs bare node'
 const RUNS = 30
 const hook = fileURLToPath(new URL('../../../packages/preload/dist/index.js', import.meta.url))
 
