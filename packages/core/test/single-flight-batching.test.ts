@@ -106,3 +106,16 @@ describe('resolve() memo', () => {
     }
   })
 })
+
+describe('transient per-id failures inside a batch', () => {
+  it('retries only the failed id, alone, under the retry policy', async () => {
+    const upstream = createTestingProvider({ secrets: { a: 'A', b: 'B', c: 'C' }, maxBatchSize: 10 })
+    upstream.fail('throttled', { path: 'b', times: 1 })
+    const store = createSecrets({ providers: { up: upstream }, retry: { attempts: 3, baseDelay: 1 } })
+    const values = await Promise.all(['a', 'b', 'c'].map((key) => store.resolve(`up://${key}`)))
+    expect(values).toEqual(['A', 'B', 'C'])
+    expect(upstream.calls).toMatchObject({ getMany: 1, get: 1 })
+    expect(upstream.calls.paths.slice(3)).toEqual(['b'])
+    await store.close()
+  })
+})

@@ -1,3 +1,4 @@
+import { ProviderUnavailableError } from '../errors.js'
 import type { ProviderCallOptions, ProviderResult, SecretProvider, SecretRequest } from '../provider.js'
 
 interface PendingRead {
@@ -60,7 +61,13 @@ export class ProviderBatcher {
         const result = results[index]
         if (result === undefined)
           pending.reject(new Error(`${provider.name}: getMany returned too few results`))
-        else if (result instanceof Error) pending.reject(result)
+        else if (result instanceof ProviderUnavailableError && result.retryable) {
+          // One id failed transiently inside a good batch: retry that id alone under the policy.
+          this.#call((options) => provider.get(pending.request, options)).then(
+            pending.resolve,
+            pending.reject,
+          )
+        } else if (result instanceof Error) pending.reject(result)
         else pending.resolve(result)
       })
     } catch (error) {
