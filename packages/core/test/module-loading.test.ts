@@ -29,3 +29,17 @@ describe('the built package', () => {
     expect(output.trim()).toBe('function function')
   })
 })
+
+describe('a plain script', () => {
+  it('stays alive while an awaited read is between retries', () => {
+    const output = run([
+      '--input-type=module',
+      '-e',
+      `import { createSecrets, ProviderUnavailableError } from '@secretkit/core'
+       const down = { name: 'down', async get() { throw new ProviderUnavailableError('connection refused') } }
+       const store = createSecrets({ providers: { up: down }, retry: { attempts: 3, baseDelay: '200ms' } })
+       try { await store.resolve('up://x') } catch (error) { console.log('settled', error.code) }`,
+    ])
+    expect(output.trim()).toBe('settled PROVIDER_UNAVAILABLE')
+  })
+})

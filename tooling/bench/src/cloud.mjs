@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url'
 
 export const title = 'GCP Secret Manager and Azure Key Vault providers'
+/** @param {string} specifier */
 const load = (specifier) => import(specifier)
 
 const SECRETS = 100
@@ -15,6 +16,10 @@ const DIRECT_READS = 200
 process.env.METADATA_SERVER_DETECTION = 'none'
 process.env.GCE_METADATA_HOST = '127.0.0.1:9'
 
+/**
+ * @param {number} count
+ * @param {() => Promise<unknown>} fn
+ */
 async function opsPerSecond(count, fn) {
   const started = performance.now()
   for (let i = 0; i < count; i++) await fn()
@@ -144,7 +149,7 @@ export async function run() {
   return { title, rows, checks }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { title, rows, checks } = await run()
   console.log(title)
   console.table(rows)

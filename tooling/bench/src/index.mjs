@@ -60,7 +60,7 @@ console.log(
     results.map(({ check }) => ({
       result: check.pass ? 'PASS' : 'FAIL',
       target: check.name,
-      measured: check.measured,
+      measured: check.measured ?? String(check.value ?? ''),
       goal: check.target,
       note: check.note ?? '',
     })),

@@ -10,12 +10,18 @@ export const title = 'preload hook start-up vs bare node'
 const RUNS = 30
 const hook = fileURLToPath(new URL('../../../packages/preload/dist/index.js', import.meta.url))
 
+/** @param {number[]} values */
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
+/**
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {Record<string, string>} env
+ */
 function timeOnce(args, cwd, env) {
   const start = process.hrtime.bigint()
   execFileSync(process.execPath, args, { cwd, env, stdio: 'ignore' })
@@ -51,19 +57,20 @@ export async function run() {
       },
     ]
     for (const each of cases) timeOnce(each.args, dir, each.env) // warm the file system cache
+    /** @type {number[][]} */
     const times = cases.map(() => [])
     for (let round = 0; round < RUNS; round++) {
-      for (const [index, each] of cases.entries()) times[index].push(timeOnce(each.args, dir, each.env))
+      for (const [index, each] of cases.entries()) times[index]?.push(timeOnce(each.args, dir, each.env))
     }
     const medians = times.map(median)
     const rows = cases.map((each, index) => ({
       case: each.case,
-      'median ms': Number(medians[index].toFixed(1)),
-      'ratio to node': Number((medians[index] / medians[0]).toFixed(3)),
+      'median ms': Number((medians[index] ?? 0).toFixed(1)),
+      'ratio to node': Number(((medians[index] ?? 0) / (medians[0] ?? 1)).toFixed(3)),
       runs: RUNS,
     }))
-    const idle = medians[1] / medians[0]
-    const resolving = medians[2] / medians[0]
+    const idle = (medians[1] ?? 0) / (medians[0] ?? 1)
+    const resolving = (medians[2] ?? 0) / (medians[0] ?? 1)
     return {
       title: 'preload: process start-up (node -e 0)',
       rows,
@@ -87,7 +94,7 @@ export async function run() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { title, rows, checks } = await run()
   console.log(title)
   console.table(rows)

@@ -4,14 +4,15 @@ import { Bench } from 'tinybench'
 
 /**
  * One line of a group's table. Keys become columns, in first-seen order.
- * @typedef {Record<string, string | number>} Row
+ * @typedef {Record<string, string | number | undefined>} Row
  */
 
 /**
  * One performance target and whether this run met it.
  * @typedef {object} Check
  * @property {string} name What was compared, e.g. `cached get() / Map.get`.
- * @property {string} measured This run's figure, e.g. `1.31×`.
+ * @property {string} [measured] This run's figure, e.g. `1.31×`.
+ * @property {string | number} [value] The raw figure, shown when `measured` is absent.
  * @property {string} target The goal, e.g. `≤ 2×`.
  * @property {boolean} pass
  * @property {string} [note] Context such as the peer's figure.

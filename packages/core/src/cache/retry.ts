@@ -24,7 +24,8 @@ export async function withRetry<T>(
     const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** attemptIndex)
     const delay = Math.max(Math.random() * ceiling, error.retryAfterMs ?? 0)
     if (Date.now() + delay > deadline) throw error
-    await sleep(delay)
+    await sleep(delay, closed)
+    if (closed.aborted) throw error
   }
 }
 
@@ -62,9 +63,18 @@ async function withTimeout<T>(
   }
 }
 
-function sleep(ms: number): Promise<void> {
+/**
+ * Back-off pause. Not unref'd: a script awaiting a read during the pause must stay alive
+ * (an unref'd timer lets it exit with an unsettled await). `close()` ends the pause.
+ */
+function sleep(ms: number, closed: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    timer.unref?.()
+    const timer = setTimeout(done, ms)
+    closed.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(timer)
+      closed.removeEventListener('abort', done)
+      resolve()
+    }
   })
 }
