@@ -134,7 +134,8 @@ export function ssmParameterStore(options: SsmParameterStoreOptions = {}): SsmPa
     async listPath(path, { recursive = false, signal } = {}) {
       const root = parameterName(prefix, path)
       if (!root.startsWith('/')) {
-        throw new SecretConfigError(`SSM path "${root}" must start with "/"`, {
+        // The path is the caller's own input: not echoed, like every other provider error.
+        throw new SecretConfigError('listPath() needs a path that starts with "/"', {
           provider: SSM_PROVIDER_NAME,
           hint: 'pass a hierarchy such as /prod/app (or set prefix to one)',
         })
@@ -166,7 +167,7 @@ export function ssmParameterStore(options: SsmParameterStoreOptions = {}): SsmPa
         nextToken = output.NextToken
         if (nextToken === undefined) return parameters
       }
-      throw new SecretConfigError(`SSM path "${root}" has more than ${MAX_PAGES} pages of parameters`, {
+      throw new SecretConfigError(`listPath() found more than ${MAX_PAGES} pages of parameters`, {
         provider: SSM_PROVIDER_NAME,
         hint: 'list a narrower path',
       })
