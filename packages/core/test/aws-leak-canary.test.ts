@@ -140,6 +140,9 @@ describe('mapping of SDK errors', () => {
       context,
     ) as ProviderUnavailableError
     expect(throttled.retryAfterMs).toBe(2_000)
+    const noRegion = toAwsError(new Error('Region is missing'), context)
+    expect(noRegion).toBeInstanceOf(SecretConfigError)
+    expect(noRegion.message).toMatch(/AWS_REGION/)
     expect(
       fromAwsCode('InvalidRequestException', context, { message: 'marked for deletion' }),
     ).toBeInstanceOf(SecretNotFoundError)

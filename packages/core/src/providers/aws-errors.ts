@@ -95,6 +95,7 @@ export function toAwsError(error: unknown, context: AwsErrorContext): SecretkitE
     retryable: shape.$retryable !== undefined && shape.$retryable !== null,
     retryAfterMs: retryAfter(shape.$response?.headers),
     message: shape.message,
+    missingRegion: typeof shape.message === 'string' && /region is missing/i.test(shape.message),
   })
 }
 
@@ -109,6 +110,8 @@ export function fromAwsCode(
     retryAfterMs?: number | undefined
     /** Read only to tell a deleted secret from other invalid requests; never copied. */
     message?: unknown
+    /** The SDK found no region (its own client-side error). */
+    missingRegion?: boolean
   } = {},
 ): SecretkitError {
   const { status, code } = detail
@@ -142,6 +145,12 @@ export function fromAwsCode(
       retryable: true,
       ...(detail.retryAfterMs === undefined ? {} : { retryAfterMs: detail.retryAfterMs }),
       hint: 'retried with back-off; check connectivity, endpoint and AWS service health',
+    })
+  }
+  if (detail.missingRegion) {
+    return new SecretConfigError(`no AWS region is configured for ${service}`, {
+      provider,
+      hint: 'pass region to the provider, or set AWS_REGION',
     })
   }
   if (name === 'CredentialsProviderError') {
