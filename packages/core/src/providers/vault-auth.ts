@@ -156,7 +156,10 @@ export class VaultSession {
     this.#expiresAt = Date.now() + ttlSeconds * 1000
     if (increment !== 'renewal') this.#increment = increment
     const capped = increment === 'renewal' && ttlSeconds < this.#increment
-    const delay = ttlSeconds * 1000 * RENEW_AT
+    // Two thirds into the TTL, but at least 2 s before expiry when that leaves half of it:
+    // short-lived tokens keep a margin for a slow round trip or a late timer.
+    const ttl = ttlSeconds * 1000
+    const delay = Math.max(ttl / 2, Math.min(ttl * RENEW_AT, ttl - 2_000))
     if (renewable && !capped) this.#schedule(delay, () => this.#renew())
     else if (this.#auth.method !== 'token') this.#schedule(delay, () => this.#relogin())
     // else: a static token that cannot be renewed any further simply runs out.

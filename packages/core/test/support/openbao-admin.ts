@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { OpenBaoServer } from '@secretkit/test-servers'
 
 /**
@@ -92,24 +94,47 @@ export class BaoAdmin {
       return 0
     }
   }
-
-  /** Enables a file audit device; every request is one JSON line in `file`. */
-  async audit(file: string): Promise<void> {
-    await this.call('PUT', 'sys/audit/file', { type: 'file', options: { file_path: file } })
-  }
 }
 
-/** Request lines of a file audit log for `path` (an audit device logs a request and a response line per call). */
-export async function auditedRequests(file: string, path: string | RegExp): Promise<number> {
-  const { readFile } = await import('node:fs/promises')
-  const text = await readFile(file, 'utf8').catch(() => '')
-  let count = 0
-  for (const line of text.split('\n')) {
-    if (line === '') continue
-    const entry = JSON.parse(line) as { type?: string; request?: { path?: string } }
-    if (entry.type !== 'request') continue
-    const requestPath = entry.request?.path ?? ''
-    if (typeof path === 'string' ? requestPath === path : path.test(requestPath)) count++
+/**
+ * A loopback HTTP proxy in front of the server that counts requests per Vault API path
+ * (OpenBao refuses audit devices over the API, so calls are counted on the wire instead).
+ */
+export async function startCountingProxy(target: string): Promise<{
+  address: string
+  count(path: string): number
+  close(): Promise<void>
+}> {
+  const counts = new Map<string, number>()
+  const upstream = new URL(target)
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://proxy').pathname.replace(/^\/v1\//, '')
+    counts.set(path, (counts.get(path) ?? 0) + 1)
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      },
+    )
+    forward.on('error', () => response.destroy())
+    request.pipe(forward)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    address: `http://127.0.0.1:${port}`,
+    count: (path) => counts.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
-  return count
 }
