@@ -1,3 +1,7 @@
+import { generateKeyPairSync, sign } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type OpenBaoServer, openBaoAvailability, startOpenBao } from '@secretkit/test-servers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -103,6 +107,29 @@ describe.skipIf(!bao.available)(`vault provider against OpenBao ${bao.reason}`, 
     const legacy = provider({ token: undefined, mountPoint: 'kv1', auth: { method: 'approle', ...appRole } })
     expect((await legacy.get({ path: 'legacy' }, { signal })).fields?.api_key).toBe('legacy-key')
     await store.close()
+  })
+
+  it('logs in with a JWT read from a file (jwt auth with a validation key)', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    await admin.call('POST', 'sys/auth/jwt', { type: 'jwt' })
+    await admin.call('POST', 'auth/jwt/config', {
+      jwt_validation_pubkeys: [publicKey.export({ type: 'spki', format: 'pem' })],
+    })
+    await admin.call('POST', 'auth/jwt/role/app', {
+      role_type: 'jwt',
+      user_claim: 'sub',
+      bound_audiences: ['secretkit'],
+      token_policies: ['app-read'],
+      token_ttl: '60s',
+    })
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url')
+    const now = Math.floor(Date.now() / 1000)
+    const unsigned = `${encode({ alg: 'ES256', typ: 'JWT' })}.${encode({ sub: 'svc', aud: 'secretkit', iat: now, exp: now + 300 })}`
+    const signature = sign('sha256', Buffer.from(unsigned), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+    const jwtPath = join(await mkdtemp(join(tmpdir(), 'secretkit-vault-jwt-')), 'token')
+    await writeFile(jwtPath, `${unsigned}.${signature.toString('base64url')}\n`)
+    const vault = provider({ token: undefined, auth: { method: 'jwt', role: 'app', jwtPath } })
+    expect((await vault.get({ path: 'app/db' }, { signal })).fields?.user).toBe('app')
   })
 
   it('a policy-denied path is SecretAccessDeniedError naming the path, never the value', async () => {
