@@ -106,6 +106,42 @@ describe('leak canary', () => {
     expect(logs.text()).toContain('upstream rejected key [redacted]')
   })
 
+  it('scrubs logs through a store getter when the plugin creates the store from { config }', async () => {
+    const logs = captureLogs()
+    let app: FastifyInstance | undefined
+    const server = Fastify({
+      logger: secretkitLoggerOptions(() => app?.secrets, { stream: logs.stream }),
+    })
+    app = server
+    apps.push(server)
+    await server.register(secretkit, {
+      config: {
+        providers: { up: createTestingProvider({ secrets: { 'webhook-key': CANARY } }) },
+        secrets: { webhookKey: 'up://webhook-key' },
+      },
+    })
+    server.get('/log', async (request) => {
+      request.log.info(`signing with ${server.secrets.get('webhookKey')}`)
+      return { ok: true }
+    })
+    const base = await listen(server)
+    await fetch(`${base}/log`)
+
+    expect(logs.text()).toContain('signing with [redacted]')
+    expect(logs.text()).not.toContain(CANARY)
+  })
+
+  it('runs an existing streamWrite hook before scrubbing', () => {
+    const options = secretkitLoggerOptions(
+      { scrub: (line: string) => line.replaceAll(CANARY, '[redacted]') },
+      { level: 'warn', hooks: { streamWrite: (line: string) => line.toUpperCase() } },
+    )
+    expect(options.level).toBe('warn')
+    expect(options.hooks?.streamWrite?.(`key ${CANARY.toLowerCase()}`)).toBe(`KEY ${CANARY.toUpperCase()}`)
+    const plain = secretkitLoggerOptions({ scrub: (line: string) => line.replaceAll(CANARY, '[redacted]') })
+    expect(plain.hooks?.streamWrite?.(`key ${CANARY}`)).toBe('key [redacted]')
+  })
+
   it('scrubs what a custom error handler sends', async () => {
     const store = canaryStore()
     const app = Fastify()
