@@ -11,8 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const APP_DIR = fileURLToPath(new URL('../../../apps/fastify-api/', import.meta.url))
 const APP_ENTRY = new URL('../../../apps/fastify-api/dist/app.js', import.meta.url).href
-// autocannon is a devDependency of the sample app; resolve it from there.
-const requireFromApp = createRequire(`${APP_DIR}package.json`)
+const requireFromBench = createRequire(import.meta.url)
 
 const ROUNDS = 12
 const DURATION_S = 1
@@ -88,7 +87,7 @@ function stopServer({ child }) {
 
 /** Runs autocannon against one server: requests/s, and requests per second of server CPU. */
 async function load(server, duration) {
-  const autocannon = requireFromApp('autocannon')
+  const autocannon = requireFromBench('autocannon')
   const cpuBefore = await serverCpuSeconds(server)
   const result = await autocannon({
     url: `${server.url}/webhooks/sign`,
@@ -106,6 +105,8 @@ async function load(server, duration) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+export const title = 'Fastify: sign route req/s with @secretkit/fastify vs without'
 
 export async function run() {
   const servers = await startServers()

@@ -5,17 +5,19 @@
 // To add a group: write src/<name>.mjs exporting `title` and `run(context)` (see the Group
 // typedef in report.mjs) and append it to GROUPS below.
 import { cpus } from 'node:os'
+import * as awsColdLoad from './aws-cold-load.mjs'
 import * as batchedLoad from './batched-load.mjs'
 import * as cachedGet from './cached-get.mjs'
 import * as cachedResolve from './cached-resolve.mjs'
 import * as cloud from './cloud.mjs'
 import * as coldReads from './cold-reads.mjs'
 import { startFakeAwsUpstream } from './fake-aws-upstream.mjs'
+import * as fastify from './fastify.mjs'
 import * as preload from './preload.mjs'
 import { formatTable } from './report.mjs'
 
 /** @type {import('./report.mjs').Group[]} */
-const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, cloud, preload]
+const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, awsColdLoad, cloud, preload, fastify]
 
 /** @type {Promise<import('./fake-aws-upstream.mjs').FakeAwsUpstream> | undefined} */
 let upstream
