@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const APP_DIR = fileURLToPath(new URL('../../../apps/fastify-api/', import.meta.url))
 const APP_ENTRY = new URL('../../../apps/fastify-api/dist/app.js', import.meta.url).href
 const requireFromBench = createRequire(import.meta.url)
 
