@@ -16,6 +16,15 @@ export function secretkitVitestConfig(overrides = {}) {
         testTimeout: 30_000,
         hookTimeout: 60_000,
         restoreMocks: true,
+        // Tests talk to loopback peers only. Turn off every cloud SDK's metadata-service probe
+        // (AWS IMDS, GCP metadata server) so a missing credential fails fast and locally; child
+        // processes started by tests inherit these too.
+        env: {
+          AWS_EC2_METADATA_DISABLED: 'true',
+          METADATA_SERVER_DETECTION: 'none',
+          GCE_METADATA_HOST: '127.0.0.1:9',
+          GCE_METADATA_IP: '127.0.0.1:9',
+        },
         // The JSON report feeds scripts/test-summary.mjs (the closing line of .ci/run).
         reporters: ['default', 'json'],
         outputFile: { json: './test-results/vitest.json' },

@@ -174,7 +174,10 @@ describe('resolveEnv', () => {
 
   it('says which package a cloud provider type needs when it is not installed', async () => {
     const dir = folder({
-      'secretkit.config.json': JSON.stringify({ providers: { aws: { type: 'aws', region: 'eu-west-1' } } }),
+      // A closed loopback port: the provider may be created, but nothing leaves this machine.
+      'secretkit.config.json': JSON.stringify({
+        providers: { aws: { type: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' } },
+      }),
     })
     let installed = true
     try {
@@ -190,8 +193,14 @@ describe('resolveEnv', () => {
       (error: unknown) => error,
     )
     if (installed) {
-      // With the subpath present the provider is created; the peer is only needed on the first call.
-      expect(outcome).toMatchObject({ secrets: [expect.objectContaining({ name: 'DB', provider: 'aws' })] })
+      // With the subpath present the provider is created and the read fails locally (no
+      // credentials, or the closed port), naming the secret and its reference.
+      expect(outcome).toMatchObject({
+        secrets: [expect.objectContaining({ name: 'DB', state: 'failed', refs: ['aws://prod/db#password'] })],
+      })
+      expect(['SECRET_CONFIG_INVALID', 'PROVIDER_UNAVAILABLE']).toContain(
+        (outcome as { secrets: { errorCode: string }[] }).secrets[0]?.errorCode,
+      )
     } else {
       expect(outcome).toBeInstanceOf(SecretConfigError)
       expect((outcome as Error).message).toContain(
