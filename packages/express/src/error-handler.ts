@@ -71,8 +71,7 @@ export function secretsErrorHandler(
     }
     res.status(status)
     res.type('application/json')
-    // Scrub the serialised body as a whole: values nested anywhere in `details` go too.
-    res.send(store.scrub(safeStringify(body)))
+    res.send(scrubbedJson(store, body))
   }
 }
 
@@ -94,13 +93,42 @@ function describe(req: Request, status: number, error: unknown): string {
   return `${req.method} ${req.originalUrl} ${status}: ${inspect(error, { depth: 4, breakLength: Number.POSITIVE_INFINITY })}`
 }
 
-function safeStringify(body: SecretsErrorBody): string {
+/**
+ * The body as JSON with no secret value left: every string scrubbed where it sits, then the
+ * text once more, which also catches values in keys or numbers. Should that second pass break
+ * the JSON (a secret such as `1234` inside a number), only status and status text are sent.
+ */
+function scrubbedJson(store: SecretStore<any>, body: SecretsErrorBody): string {
+  let text: string
   try {
-    return JSON.stringify(body)
+    text = JSON.stringify(scrubStrings(store, body))
   } catch {
-    // Circular or BigInt details: drop them rather than fail the response.
-    return JSON.stringify({ error: { ...body.error, details: undefined } })
+    // BigInt details: drop them rather than fail the response.
+    text = JSON.stringify(scrubStrings(store, { error: { ...body.error, details: undefined } }))
   }
+  const scrubbed = store.scrub(text)
+  if (scrubbed === text) return text
+  try {
+    JSON.parse(scrubbed)
+    return scrubbed
+  } catch {
+    const { status } = body.error
+    return JSON.stringify({ error: { status, message: STATUS_CODES[status] ?? 'Error' } })
+  }
+}
+
+function scrubStrings(store: SecretStore<any>, value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return store.scrub(value)
+  if (value === null || typeof value !== 'object') return value
+  if (seen.has(value)) return undefined // a cycle: JSON could not hold it anyway
+  seen.add(value)
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return scrubStrings(store, (value as { toJSON(): unknown }).toJSON(), seen)
+  }
+  if (Array.isArray(value)) return value.map((item) => scrubStrings(store, item, seen))
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, scrubStrings(store, item, seen)]),
+  )
 }
 
 /** An Error with the original's status, message and stack, scrubbed, for Express's default handler. */

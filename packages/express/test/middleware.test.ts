@@ -133,6 +133,39 @@ describe('secretsErrorHandler', () => {
     expect(logged).toEqual([]) // client errors are not logged
   })
 
+  it('keeps the body valid JSON when a secret also appears as a number', async () => {
+    const upstream = createTestingProvider({ secrets: { pin: '424242' } })
+    const store = createSecrets({
+      providers: { up: upstream },
+      secrets: { db: 'up://pin', apiKey: 'up://pin' },
+    })
+    await store.load()
+    cleanup.push(() => store.close())
+    const app = express()
+    app.get('/pin', () => {
+      throw Object.assign(new Error('pin 424242 refused'), {
+        status: 409,
+        details: { pin: 424242, ok: 'yes' },
+      })
+    })
+    app.get('/cycle', () => {
+      const details: Record<string, unknown> = { note: 'pin 424242' }
+      details.self = details
+      throw Object.assign(new Error('cycle'), { status: 409, details })
+    })
+    app.use(secretsErrorHandler(store, { log: false }))
+    const server = await serve(app)
+    cleanup.push(server.close)
+    const pin = await fetch(`${server.url}/pin`)
+    const pinText = await pin.text()
+    expect(pinText).not.toContain('424242')
+    expect(JSON.parse(pinText)).toEqual({ error: { status: 409, message: 'Conflict' } })
+    const cycle = await fetch(`${server.url}/cycle`)
+    expect(await cycle.json()).toEqual({
+      error: { status: 409, message: 'cycle', details: { note: 'pin [redacted]' } },
+    })
+  })
+
   it('scrubs the stack when asked to send it, and honours expose and statusCode', async () => {
     const { url } = await appWith(
       (app, key) => {

@@ -24,8 +24,8 @@ export async function measureIntegrationRatio({
   name,
   appDir,
   request,
-  duration = 3,
-  repeats = 5,
+  duration = 2,
+  repeats = 9,
   connections = 10,
 }) {
   for (const entry of ['dist/main.js', 'dist/baseline-main.js']) {
