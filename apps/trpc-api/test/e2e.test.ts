@@ -47,9 +47,9 @@ describe('trpc-api, end to end over HTTP', () => {
 
     const rotated = `${CANARY}-rotated`
     await writeFile(join(dir, 'webhook-key.txt'), `${rotated}\n`)
-    // Background refresh runs every ~270 ms; ask until it has (bounded), never restarting anything.
+    // Background refresh runs every ~270 ms; ask until it has (bounded: 10 s), never restarting anything.
     let signature: string | undefined
-    for (let attempt = 0; attempt < 50 && signature !== expectedSignature(rotated, 'hello'); attempt++) {
+    for (let attempt = 0; attempt < 100 && signature !== expectedSignature(rotated, 'hello'); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
       signature = (await sign(app.url, 'hello')).signature
     }

@@ -66,7 +66,7 @@ export async function startApp(entry: string, env: Record<string, string>): Prom
     const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20s:\n${output}`)), 20_000)
     const onData = (chunk: Buffer) => {
       output += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(output)
+      const match = /listening on (http:\/\/\S+)\r?\n/.exec(output)
       if (match) {
         clearTimeout(timer)
         resolve(match[1]!)

@@ -162,7 +162,7 @@ function startServer(appDir, entry, env) {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start within 20s:\n${output}`)), 20_000)
     const onData = (chunk) => {
       output += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(output)
+      const match = /listening on (http:\/\/\S+)\r?\n/.exec(output)
       if (!match) return
       clearTimeout(timer)
       resolve({
