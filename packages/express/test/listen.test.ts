@@ -47,10 +47,8 @@ describe('listenWithSecrets', () => {
       },
     })
     const app = express()
-    let listened = false
-    app.on('mount', () => {
-      listened = true
-    })
+    const servers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length
+    const serversBefore = servers()
     const error = await listenWithSecrets(app, store, { host: '127.0.0.1', signals: [] }).catch(
       (caught: unknown) => caught,
     )
@@ -59,7 +57,7 @@ describe('listenWithSecrets', () => {
     expect((error as Error).message).toContain('2 secrets failed to load')
     expect(inspect(error, { showHidden: true, depth: 10 })).not.toContain(CANARY)
     expect(() => store.get('present')).toThrow(/closed/)
-    expect(listened).toBe(false)
+    expect(servers()).toBe(serversBefore)
   })
 
   it('rejects with the listen error when the port is taken, and closes the store', async () => {
