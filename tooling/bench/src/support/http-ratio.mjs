@@ -1,9 +1,10 @@
 // Shared by the framework groups: requests/s of one route served by a sample app with its
 // secretkit integration vs the same app without it, measured with autocannon on loopback in
-// one run: interleaved rounds (one measurement of each per round, order alternating), and the
-// ratio is the median of the per-round ratios, which cancels drift from a shared machine better
-// than a ratio of medians. Servers run in child processes so the load
-// generator (this process) and the server each get a core.
+// one run: interleaved rounds (one measurement of each per round, order alternating); the
+// req/s ratio is the median of the per-round ratios, which cancels drift better than a ratio
+// of medians. Servers run in child processes so the load generator (this process) and the
+// server each get a core. The server's CPU time per request (from /proc) is reported too: on a
+// machine shared with other work it is far steadier than wall-clock req/s.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
