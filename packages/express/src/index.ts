@@ -1,0 +1,7 @@
+export {
+  type SecretsErrorBody,
+  type SecretsErrorHandlerOptions,
+  secretsErrorHandler,
+} from './error-handler.js'
+export { type ListenWithSecretsOptions, listenWithSecrets, type SecretsServer } from './listen.js'
+export { type Register, type RegisteredSecretStore, secretsMiddleware } from './request.js'

@@ -1,0 +1,35 @@
+import { createSecrets, envProvider, type SecretStore } from '@secretkit/core'
+import express from 'express'
+import { describe, expectTypeOf, it } from 'vitest'
+import { type RegisteredSecretStore, secretsMiddleware } from '../src/index.js'
+
+const secrets = createSecrets({
+  providers: { env: envProvider() },
+  secrets: { db: 'env://DB', apiKey: { from: 'env://API_KEY', optional: true } },
+})
+
+// What users write once, next to their store, to type req.secrets.
+declare module '../src/index.js' {
+  interface Register {
+    secrets: typeof secrets
+  }
+}
+
+describe('req.secrets', () => {
+  it('is the registered store type', () => {
+    expectTypeOf<RegisteredSecretStore>().toEqualTypeOf<typeof secrets>()
+    const app = express()
+    app.use(secretsMiddleware(secrets))
+    app.get('/', (req, res) => {
+      expectTypeOf(req.secrets.get('db')).toEqualTypeOf<string>()
+      expectTypeOf(req.secrets.get('apiKey')).toEqualTypeOf<string | undefined>()
+      // @ts-expect-error: undeclared names do not compile
+      req.secrets.get('dbb')
+      res.end()
+    })
+  })
+
+  it('accepts any store in the middleware', () => {
+    expectTypeOf(secretsMiddleware).parameter(0).toEqualTypeOf<SecretStore<any>>()
+  })
+})
