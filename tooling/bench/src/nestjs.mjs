@@ -4,6 +4,8 @@
 // alternating order. Each round pairs one run of each back to back; the target is judged on the
 // median of the per-round ratios, which cancels drift in machine load better than comparing
 // medians of each side (that ratio is in the note). Express and Fastify both.
+// `node nestjs.mjs --nestjs-control` runs the module-less side with the module too (an A/A
+// control): its ratio should be 1.0; how far it is off is the machine's noise floor right now.
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -88,7 +90,11 @@ function median(values) {
 async function measurePlatform(platform, secretsDir) {
   const servers = {
     'with @secretkit/nestjs': startServer({ MODE: 'secretkit', PLATFORM: platform, SECRETS_DIR: secretsDir }),
-    'key passed directly': startServer({ MODE: 'direct', PLATFORM: platform, SECRETS_DIR: secretsDir }),
+    'key passed directly': startServer({
+      MODE: process.argv.includes('--nestjs-control') ? 'secretkit' : 'direct',
+      PLATFORM: platform,
+      SECRETS_DIR: secretsDir,
+    }),
   }
   try {
     const urls = Object.fromEntries(
