@@ -4,6 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { measureIntegrationRatio } from './support/http-ratio.mjs'
 
 /** @param {{ duration?: number, repeats?: number }} [options] `--quick` on the command line: 2 × 1 s */
+export const title = 'Express: sign route req/s with @secretkit/express vs without'
+
 export async function run(options = {}) {
   const { rows, checks, settings } = await measureIntegrationRatio({
     ...options,

@@ -11,13 +11,28 @@ import * as cachedGet from './cached-get.mjs'
 import * as cachedResolve from './cached-resolve.mjs'
 import * as cloud from './cloud.mjs'
 import * as coldReads from './cold-reads.mjs'
+import * as express from './express.mjs'
 import { startFakeAwsUpstream } from './fake-aws-upstream.mjs'
 import * as fastify from './fastify.mjs'
+import * as nestjs from './nestjs.mjs'
 import * as preload from './preload.mjs'
 import { formatTable } from './report.mjs'
+import * as trpc from './trpc.mjs'
 
 /** @type {import('./report.mjs').Group[]} */
-const GROUPS = [cachedGet, cachedResolve, coldReads, batchedLoad, awsColdLoad, cloud, preload, fastify]
+const GROUPS = [
+  cachedGet,
+  cachedResolve,
+  coldReads,
+  batchedLoad,
+  awsColdLoad,
+  cloud,
+  preload,
+  fastify,
+  express,
+  trpc,
+  nestjs,
+]
 
 /** @type {Promise<import('./fake-aws-upstream.mjs').FakeAwsUpstream> | undefined} */
 let upstream

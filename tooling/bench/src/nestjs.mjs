@@ -112,7 +112,7 @@ async function measurePlatform(platform, secretsDir) {
         headers: { 'content-type': 'application/json' },
         body: PAYLOAD,
       })
-      const { signature } = await response.json()
+      const { signature } = /** @type {{ signature?: string }} */ (await response.json())
       if (signature !== expected) throw new Error(`${url} signed with the wrong key`)
     }
     const names = Object.keys(urls)
