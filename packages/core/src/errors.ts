@@ -26,8 +26,28 @@ export interface SecretkitErrorOptions {
   cause?: unknown
 }
 
-/** Base class: `code`, `provider`, `secretName`, `ref`, `hint`. */
+/**
+ * Marks secretkit errors on their prototype. A registered symbol, so that an error thrown by a
+ * second copy of secretkit (a bundled one, or another installed version) is still recognised.
+ */
+const BRAND = Symbol.for('secretkit.error')
+
+/**
+ * Base class: `code`, `provider`, `secretName`, `ref`, `hint`.
+ *
+ * `instanceof` works across copies of secretkit: an error from another copy is an instance of
+ * this copy's `SecretkitError`, and of the subclass whose `errorCode` matches its `code` (so
+ * fallback chains and error typing hold when providers and the store come from different copies).
+ */
 export class SecretkitError extends Error {
+  /** The `code` every instance of this class has; `undefined` for the base class. */
+  static readonly errorCode: SecretkitErrorCode | undefined = undefined
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof`, a subclass included
+    return isInstanceAcrossCopies(this, value)
+  }
+
   readonly code: SecretkitErrorCode
   readonly secretName: string | undefined
   readonly ref: string | undefined
@@ -60,8 +80,22 @@ export class SecretkitError extends Error {
   }
 }
 
+Object.defineProperty(SecretkitError.prototype, BRAND, { value: true })
+
+function isInstanceAcrossCopies(type: typeof SecretkitError, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(type, value)) return true
+  // Only secretkit's own classes (each declares its errorCode) accept another copy's errors;
+  // a subclass written by a user keeps plain prototype-chain semantics.
+  if (!Object.hasOwn(type, 'errorCode')) return false
+  if (typeof value !== 'object' || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) {
+    return false
+  }
+  return type.errorCode === undefined || (value as SecretkitError).code === type.errorCode
+}
+
 /** The secret (or the `#field` of it) does not exist at that reference. Fallback chains fall through. */
 export class SecretNotFoundError extends SecretkitError {
+  static override readonly errorCode = 'SECRET_NOT_FOUND' as const
   constructor(message: string, options?: SecretkitErrorOptions) {
     super('SECRET_NOT_FOUND', message, options)
   }
@@ -69,6 +103,7 @@ export class SecretNotFoundError extends SecretkitError {
 
 /** The credentials in use may not read this secret. Never falls through: it is a bug to surface. */
 export class SecretAccessDeniedError extends SecretkitError {
+  static override readonly errorCode = 'SECRET_ACCESS_DENIED' as const
   constructor(message: string, options?: SecretkitErrorOptions) {
     super('SECRET_ACCESS_DENIED', message, options)
   }
@@ -83,6 +118,7 @@ export interface ProviderUnavailableErrorOptions extends SecretkitErrorOptions {
 
 /** The upstream failed transiently (throttled, 5xx, network, timeout) and retries ran out. */
 export class ProviderUnavailableError extends SecretkitError {
+  static override readonly errorCode = 'PROVIDER_UNAVAILABLE' as const
   readonly retryable: boolean
   readonly retryAfterMs: number | undefined
   constructor(message: string, options: ProviderUnavailableErrorOptions = {}) {
@@ -94,6 +130,7 @@ export class ProviderUnavailableError extends SecretkitError {
 
 /** A value did not match its schema, or a `#field` could not be read. Says what was expected, never what was received. */
 export class SecretValidationError extends SecretkitError {
+  static override readonly errorCode = 'SECRET_VALIDATION_FAILED' as const
   /** Issue messages with any received value removed. */
   readonly issues: readonly string[]
   constructor(message: string, options: SecretkitErrorOptions & { issues?: readonly string[] } = {}) {
@@ -104,6 +141,7 @@ export class SecretValidationError extends SecretkitError {
 
 /** The configuration is wrong: unknown provider, malformed reference, bad tenant id, use after close. */
 export class SecretConfigError extends SecretkitError {
+  static override readonly errorCode = 'SECRET_CONFIG_INVALID' as const
   constructor(message: string, options?: SecretkitErrorOptions) {
     super('SECRET_CONFIG_INVALID', message, options)
   }
@@ -122,6 +160,7 @@ export interface SecretLoadFailure {
 
 /** `load()` failed for one or more declared secrets: one line per failure. */
 export class SecretsLoadError extends SecretkitError {
+  static override readonly errorCode = 'SECRETS_LOAD_FAILED' as const
   readonly failures: readonly SecretLoadFailure[]
   readonly errors: readonly SecretkitError[]
   constructor(errors: readonly { name: string; refs: readonly string[]; error: SecretkitError }[]) {
@@ -156,7 +195,8 @@ export function isFallThrough(error: unknown): boolean {
   return error instanceof SecretNotFoundError || error instanceof ProviderUnavailableError
 }
 
-const DETAIL = Symbol('secretkit.detail')
+// Registered, like BRAND, so errorDetail() reads copies made by another copy of secretkit.
+const DETAIL = Symbol.for('secretkit.detail')
 
 /**
  * A copy of `error` that names the secret and reference it concerns. The message gains a

@@ -1,6 +1,11 @@
-import { inspect } from 'node:util'
-
 const REDACTED = '[redacted]'
+
+/**
+ * `util.inspect.custom`, which Node registers under this name. Looked up rather than imported:
+ * importing node:util from an ES module costs every process that loads secretkit (the preload
+ * hook included) a few milliseconds of start-up.
+ */
+export const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never
 
 /**
  * Holds a secret so that logging, string interpolation, `JSON.stringify` and
@@ -29,7 +34,7 @@ export class Redacted<T = string> {
   [Symbol.toPrimitive](): string {
     return REDACTED
   }
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return REDACTED
   }
 }

@@ -1,4 +1,3 @@
-import { inspect } from 'node:util'
 import type { CacheEntry } from './cache/entry.js'
 import { type CacheOptions, type RetryOptions, toCachePolicy, toRetryPolicy } from './cache/policy.js'
 import { SecretCache } from './cache/secret-cache.js'
@@ -20,7 +19,7 @@ import {
 } from './errors.js'
 import { Emitter, type SecretStoreEvents } from './events.js'
 import type { ProviderResult, SecretProvider, SecretRequest } from './provider.js'
-import { Redacted } from './redacted.js'
+import { INSPECT_CUSTOM, Redacted } from './redacted.js'
 import { formatRef, parseRef, type SecretRef } from './ref.js'
 import { isAuthError, type WithRotationOptions } from './rotation.js'
 import { Scrubber } from './scrub.js'
@@ -385,8 +384,12 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
     return { secrets: [...this.#slots.keys()], providers: [...this.#providers.keys()], closed: this.#closed }
   }
 
-  [inspect.custom](): string {
-    return `SecretStore ${inspect(this.toJSON())}`
+  [INSPECT_CUSTOM](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return `SecretStore ${inspect(this.toJSON(), options)}`
   }
 
   #getSlow(name: string, slot: Slot | undefined): unknown {

@@ -43,6 +43,10 @@ describe('file provider', () => {
     dir = await mkdtemp(join(tmpdir(), 'secretkit-file-'))
     await writeFile(join(dir, 'stripe.json'), JSON.stringify({ api_key: 'sk_test_1', nested: { a: 1 } }))
     await writeFile(join(dir, 'postgres.env'), 'DB_PASSWORD="p@ss word"\nDB_USER=app\n')
+    await writeFile(
+      join(dir, 'app.env'),
+      '# app settings\nexport TOKEN=tok-1 # rotated monthly\nCERT="line one\nline two"\nESCAPED="a\\nb"\nRAW=\'a\\nb\'\n',
+    )
     await writeFile(join(dir, 'api_key.txt'), '  text-key\n')
     await writeFile(join(dir, 'tls.key'), '-----BEGIN KEY-----\nabc\n-----END KEY-----\n\n')
     await mkdir(join(dir, 'folder'))
@@ -66,6 +70,15 @@ describe('file provider', () => {
     expect(store.get('text')).toBe('text-key')
     expect(store.get('key')).toBe('-----BEGIN KEY-----\nabc\n-----END KEY-----')
     expect(store.status()[0]?.version).toMatch(/^\d+(\.\d+)?$/)
+    await store.close()
+  })
+
+  it('reads .env files as `node --env-file` does: export, comments, quotes, multi-line values', async () => {
+    const store = createSecrets({ providers: { file: fileProvider({ dir }) } })
+    expect(await store.resolve('file://app.env#TOKEN')).toBe('tok-1')
+    expect(await store.resolve('file://app.env#CERT')).toBe('line one\nline two')
+    expect(await store.resolve('file://app.env#ESCAPED')).toBe('a\nb')
+    expect(await store.resolve('file://app.env#RAW')).toBe('a\\nb')
     await store.close()
   })
 

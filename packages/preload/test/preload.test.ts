@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 /** The built hook, imported the way users do: node --import @secretkit/preload. */
 const hook = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 const CANARY = 'canary-31d7a0f2-preload-do-not-leak'
 
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'secretkit-preload-'))
+function folder(files: Record<string, string>, base: string = tmpdir()): string {
+  const dir = mkdtempSync(join(base, 'secretkit-preload-'))
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true })
     writeFileSync(join(dir, name), text)
@@ -132,6 +132,8 @@ describe('node --import @secretkit/preload', () => {
       'record.mjs': RECORD_MODULES,
       'app.mjs': PRINT_ENV,
     })
+    // Core's code: the chunk the built hook imports when something needs resolving (or core itself).
+    const isCore = (url: string) => /\/core\/|\/core-\w+\.js$/.test(url)
     const modulesOf = (result: Result): string[] =>
       JSON.parse(/^MODULES (.*)$/m.exec(result.stdout)?.[1] ?? '[]') as string[]
     const withRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
@@ -141,14 +143,20 @@ describe('node --import @secretkit/preload', () => {
     })
     expect(withRefs.stdout).toContain(CANARY)
     const loaded = modulesOf(withRefs)
-    expect(loaded.some((url) => url.includes('/core/'))).toBe(true)
+    expect(loaded.some(isCore)).toBe(true)
     expect(loaded.filter((url) => /aws|gcp|azure|vault|ssm|google|yaml/.test(url))).toEqual([])
 
     const withoutRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
       URL: 'https://example.test/',
     })
     expect(withoutRefs.code).toBe(0)
-    expect(modulesOf(withoutRefs).filter((url) => url.includes('/core/'))).toEqual([])
+    expect(modulesOf(withoutRefs).filter(isCore)).toEqual([])
+    // The hook is one file: without references it reads nothing besides itself.
+    expect(
+      modulesOf(withoutRefs).filter(
+        (url) => url.startsWith('file:') && !url.startsWith(pathToFileURL(dir).href),
+      ),
+    ).toEqual([pathToFileURL(hook).href])
   })
 
   it('keeps process.env in sync on rotation when preload.refresh is on', async () => {
@@ -186,5 +194,39 @@ console.log(process.env.A)`,
     })
     const result = await node(dir, ['--import', hook, 'app.mjs'])
     expect(result).toMatchObject({ code: 0, stdout: 'first\n', stderr: '' })
+  })
+
+  it('treats errors thrown by the installed @secretkit/core (a second copy of core) by their type', async () => {
+    // Inside the package, so the config file can import the installed core (the hook bundles its own copy).
+    const results = fileURLToPath(new URL('../test-results/', import.meta.url))
+    mkdirSync(results, { recursive: true })
+    const dir = folder(
+      {
+        'secretkit.config.mjs': `import { SecretAccessDeniedError, SecretNotFoundError, fileProvider } from '@secretkit/core'
+const primary = {
+  name: 'primary',
+  async get({ path }) {
+    if (path === 'denied') throw new SecretAccessDeniedError('may not read denied', { provider: 'primary' })
+    throw new SecretNotFoundError('not in primary', { provider: 'primary' })
+  },
+}
+export default {
+  providers: { primary, file: fileProvider({ dir: new URL('./secrets', import.meta.url).pathname }) },
+  secrets: { A: [\`primary://\${process.env.FIRST_PATH}\`, 'file://a.txt'] },
+}`,
+        'secrets/a.txt': CANARY,
+        'app.mjs': PRINT_ENV,
+      },
+      results,
+    )
+    // Not found falls through to the next source...
+    const missing = await node(dir, ['--import', hook, 'app.mjs'], { FIRST_PATH: 'a' })
+    expect(missing).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(missing.stdout)).toMatchObject({ A: CANARY })
+    // ...access denied does not: it stops the app, typed as the provider threw it.
+    const denied = await node(dir, ['--import', hook, 'app.mjs'], { FIRST_PATH: 'denied' })
+    expect(denied.code).toBe(1)
+    expect(denied.stderr).toContain('[SECRET_ACCESS_DENIED] may not read denied')
+    expect(denied.stdout + denied.stderr).not.toContain(CANARY)
   })
 })

@@ -1,6 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve } from 'node:path'
-import { parse as parseDotenv } from 'dotenv'
 import {
   ProviderUnavailableError,
   SecretAccessDeniedError,
@@ -18,6 +16,11 @@ export interface FileProviderOptions {
 }
 
 export const FILE_PROVIDER_NAME = 'file'
+
+// node:fs (loaded with Node itself) through getBuiltinModule, rather than an import of
+// node:fs/promises or node:fs: that import costs every process that loads secretkit — the
+// preload hook included — a module load or an ES facade over all of fs at start-up.
+const fs = process.getBuiltinModule('node:fs')
 const DEFAULT_EXTENSIONS = ['.json', '.env', '.txt', '.key'] as const
 
 /**
@@ -71,9 +74,9 @@ async function readSecretFile(file: string): Promise<ProviderResult | undefined>
   let text: string
   let version: string
   try {
-    const [content, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
+    const [content, mtimeMs] = await Promise.all([readText(file), modifiedAt(file)])
     text = content
-    version = String(info.mtimeMs)
+    version = String(mtimeMs)
   } catch (error) {
     return failure(error, file)
   }
@@ -100,8 +103,26 @@ async function readSecretFile(file: string): Promise<ProviderResult | undefined>
         : undefined
     return { value: text.trim(), version, ...(fields ? { fields } : {}) }
   }
-  if (extension === '.env') return { value: text, version, fields: parseDotenv(text) }
+  // Node's own parser, the one behind `node --env-file`.
+  if (extension === '.env')
+    return {
+      value: text,
+      version,
+      fields: process.getBuiltinModule('node:util').parseEnv(text) as Record<string, string>,
+    }
   return { value: text.trim(), version }
+}
+
+function readText(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    fs.readFile(file, 'utf8', (error, text) => (error ? reject(error) : resolve(text)))
+  })
+}
+
+function modifiedAt(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.stat(file, (error, stats) => (error ? reject(error) : resolve(stats.mtimeMs)))
+  })
 }
 
 function failure(error: unknown, file: string): undefined {
