@@ -124,13 +124,13 @@ export async function run() {
     }
     admin.destroy()
 
-    // Powertools builds its default client from the environment on the first getSecret().
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = proxy.endpoint
-    process.env.AWS_REGION = region
-    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
-    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey
-    process.env.AWS_EC2_METADATA_DISABLED = 'true'
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets')
+    // Powertools' own provider with an explicit client: its module-level default client may
+    // already point at another group's upstream. getSecret() is this provider's get().
+    const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets')
+    const powertools = new SecretsProvider({
+      clientConfig: { endpoint: proxy.endpoint, region, credentials },
+    })
+    const getSecret = (name, options) => powertools.get(name, options)
 
     const declared = Object.fromEntries(names.map((name, i) => [`secret${i}`, `aws://${name}`]))
     const cases = {
