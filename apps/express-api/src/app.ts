@@ -1,4 +1,4 @@
-import { secretsErrorHandler, secretsMiddleware } from '@secretkit/express'
+import { attachSecrets, secretsErrorHandler } from '@secretkit/express'
 import express, { type Express } from 'express'
 import type { AppSecrets } from './secrets.js'
 import { payloadOf, signPayload, tokenMatches } from './sign.js'
@@ -7,8 +7,8 @@ import { payloadOf, signPayload, tokenMatches } from './sign.js'
 export function createApp(secrets: AppSecrets): Express {
   const app = express()
   app.disable('x-powered-by')
+  attachSecrets(app, secrets)
   app.use(express.json())
-  app.use(secretsMiddleware(secrets))
 
   app.post('/webhooks/sign', (req, res) => {
     const payload = payloadOf(req.body)

@@ -1,30 +1,29 @@
+import { createHmac } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { E2eScope, leaksOf, poll, postJson, runToExit, type TempDirOptions } from '@secretkit/e2e-support'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CANARY, copySecrets, expectedSignature, runToExit, startApp } from './support.js'
 
-async function sign(url: string, payload: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${url}/webhooks/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payload }),
-  })
-  return { status: response.status, text: await response.text() }
-}
+/** A value that must never appear in a response, a log line or stderr. */
+const CANARY = 'canary-webhook-key-3b7e0d52-do-not-leak'
+const ADMIN_TOKEN = 'example-admin-token-not-a-secret'
+const appDir = fileURLToPath(new URL('..', import.meta.url))
+const entry = join(appDir, 'dist/main.js')
+const committedSecrets = { copyFrom: join(appDir, 'secrets') } satisfies TempDirOptions
+
+const expectedSignature = (key: string, payload: string) =>
+  `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`
+const sign = (url: string, payload: string) => postJson(`${url}/webhooks/sign`, { payload })
 
 describe('express-api, end to end over HTTP', () => {
-  const cleanup: (() => Promise<unknown>)[] = []
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step()
-  })
+  const scope = new E2eScope()
+  afterEach(() => scope.close())
 
-  async function start(env: Record<string, string> = {}, key = CANARY) {
-    const secrets = await copySecrets()
-    cleanup.push(secrets.remove)
-    await writeFile(join(secrets.dir, 'webhook-key.txt'), `${key}\n`)
-    const app = await startApp('dist/main.js', { SECRETS_DIR: secrets.dir, ...env })
-    cleanup.push(() => app.stop())
-    return { app, dir: secrets.dir }
+  async function start(env: Record<string, string> = {}) {
+    const { dir } = await scope.tempDir({ ...committedSecrets, files: { 'webhook-key.txt': `${CANARY}\n` } })
+    const app = await scope.startApp({ entry, env: { NODE_ENV: 'development', SECRETS_DIR: dir, ...env } })
+    return { app, dir }
   }
 
   it('signs a payload with the webhook key and returns only the signature', async () => {
@@ -33,56 +32,54 @@ describe('express-api, end to end over HTTP', () => {
     const { status, text } = await sign(app.url, payload)
     expect(status).toBe(200)
     expect(JSON.parse(text)).toEqual({ signature: expectedSignature(CANARY, payload) })
-    expect(text).not.toContain(CANARY)
+    expect(leaksOf(CANARY, { text })).toEqual([])
   })
 
   it('picks up a rotated key file in the background; the next request signs with it, same process', async () => {
     const { app, dir } = await start({ SECRETS_TTL: '300ms' })
     const pid = app.child.pid
-    expect(JSON.parse((await sign(app.url, 'hello')).text).signature).toBe(expectedSignature(CANARY, 'hello'))
+    const signature = async () => JSON.parse((await sign(app.url, 'hello')).text).signature
+    expect(await signature()).toBe(expectedSignature(CANARY, 'hello'))
 
     const rotated = `${CANARY}-rotated`
     await writeFile(join(dir, 'webhook-key.txt'), `${rotated}\n`)
     // Background refresh runs every ~270 ms; ask until it has (bounded: 10 s), never restarting anything.
-    let signature = ''
-    for (let attempt = 0; attempt < 100 && signature !== expectedSignature(rotated, 'hello'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      signature = JSON.parse((await sign(app.url, 'hello')).text).signature
-    }
-    expect(signature).toBe(expectedSignature(rotated, 'hello'))
+    expect(await poll(signature, (s) => s === expectedSignature(rotated, 'hello'))).toBe(
+      expectedSignature(rotated, 'hello'),
+    )
     expect(app.child.pid).toBe(pid)
     expect(app.child.exitCode).toBeNull()
-    expect(app.output()).toMatch(/secret webhookKey changed \(version [\d.]+\)/)
-    expect(app.output()).not.toContain(CANARY)
+    expect(app.output().stdout).toMatch(/secret webhookKey changed \(version [\d.]+\)/)
+    expect(leaksOf(CANARY, app.output())).toEqual([])
   })
 
   it('fails to start when a required secret is missing: non-zero exit, aggregate error, no values', async () => {
-    const secrets = await copySecrets()
-    cleanup.push(secrets.remove)
-    await writeFile(join(secrets.dir, 'admin.env'), `OTHER=${CANARY}\n`) // the file is there, its key is not
-    await rm(join(secrets.dir, 'webhook-key.txt')) // and WEBHOOK_KEY is not in the child's environment
-    const { code, stdout, stderr } = await runToExit('dist/main.js', { SECRETS_DIR: secrets.dir })
+    const { dir } = await scope.tempDir({ ...committedSecrets, files: { 'admin.env': `OTHER=${CANARY}\n` } }) // the file is there, its key is not
+    await rm(join(dir, 'webhook-key.txt')) // and WEBHOOK_KEY is not in the child's environment
+    const { code, stdout, stderr } = await runToExit({
+      entry,
+      env: { NODE_ENV: 'development', SECRETS_DIR: dir },
+    })
     expect(code).not.toBe(0)
     expect(stdout).not.toContain('listening on')
     expect(stderr).toContain('SecretsLoadError: 2 secrets failed to load')
     expect(stderr).toContain('webhookKey (file://webhook-key.txt -> env://WEBHOOK_KEY)')
     expect(stderr).toContain('adminToken (file://admin.env#ADMIN_TOKEN -> env://ADMIN_TOKEN)')
-    expect(stdout + stderr).not.toContain(CANARY)
+    expect(leaksOf(CANARY, { stdout, stderr })).toEqual([])
   })
 
   it('leak canary: errors that embed the key come back and are logged scrubbed', async () => {
     const { app } = await start()
-    const responses: string[] = []
 
     const plain = await fetch(`${app.url}/debug/leak`)
-    responses.push(await plain.text())
+    const plainBody = await plain.text()
     expect(plain.status).toBe(500)
-    expect(JSON.parse(responses[0]!)).toEqual({ error: { status: 500, message: 'Internal Server Error' } })
+    expect(JSON.parse(plainBody)).toEqual({ error: { status: 500, message: 'Internal Server Error' } })
 
     const exposed = await fetch(`${app.url}/debug/leak-exposed`)
-    responses.push(await exposed.text())
+    const exposedBody = await exposed.text()
     expect(exposed.status).toBe(422)
-    expect(JSON.parse(responses[1]!)).toEqual({
+    expect(JSON.parse(exposedBody)).toEqual({
       error: {
         status: 422,
         message: 'signature made with [redacted] did not verify',
@@ -92,22 +89,21 @@ describe('express-api, end to end over HTTP', () => {
     })
 
     const admin = await fetch(`${app.url}/admin/secrets`, {
-      headers: { authorization: 'Bearer example-admin-token-not-a-secret' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     })
-    responses.push(await admin.text())
+    const adminBody = await admin.text()
     expect(admin.status).toBe(200)
-    expect(JSON.parse(responses[2]!).map((secret: { name: string }) => secret.name)).toEqual([
+    expect(JSON.parse(adminBody).map((secret: { name: string }) => secret.name)).toEqual([
       'webhookKey',
       'adminToken',
     ])
 
     expect(await app.stop()).toBe(0) // SIGTERM: graceful shutdown closes server and store
     const logs = app.output()
-    expect(logs).toContain('GET /debug/leak 500: Error: upstream rejected webhook key [redacted]')
-    expect(logs).toContain('express-api: shutting down')
-    for (const text of [...responses, logs]) {
-      expect(text).not.toContain(CANARY)
-      expect(text).not.toContain('example-admin-token-not-a-secret')
-    }
+    expect(logs.stderr).toContain('GET /debug/leak 500: Error: upstream rejected webhook key [redacted]')
+    expect(logs.stdout).toContain('express-api: shutting down')
+    const places = { plainBody, exposedBody, adminBody, ...logs }
+    expect(leaksOf(CANARY, places)).toEqual([])
+    expect(leaksOf(ADMIN_TOKEN, places)).toEqual([])
   })
 })

@@ -1,38 +1,33 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { E2eScope, fetchText, leaksOf, poll, replaceFile, runToExit } from '@secretkit/e2e-support'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sign } from '../src/app.js'
-import {
-  CANARY,
-  type ExitedServer,
-  isRunning,
-  type RunningServer,
-  rotateKey,
-  secretsDir,
-  startServer,
-} from './support.js'
 
-const running: RunningServer[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.stop()))
-})
+/** A value no response, log line or stderr output may ever contain. */
+const CANARY = 'canary-0c6d2e9a-fastify-api-do-not-leak'
+const entry = fileURLToPath(new URL('../dist/server.js', import.meta.url))
 
-async function start(env: Record<string, string>): Promise<RunningServer> {
-  const server = await startServer(env)
-  if (!isRunning(server)) throw new Error(`server exited with ${server.code}: ${server.stderr}`)
-  running.push(server)
-  return server
+const scope = new E2eScope()
+afterEach(() => scope.close())
+
+/** A folder for the file provider, holding `webhook-key.txt` when `key` is given. */
+async function secretsDir(key?: string): Promise<string> {
+  const files: Record<string, string> = key === undefined ? {} : { 'webhook-key.txt': `${key}\n` }
+  return (await scope.tempDir({ prefix: 'secretkit-fastify-api-', files })).dir
 }
 
+const start = (env: Record<string, string>) => scope.startApp({ entry, env })
+
+/** POSTs `body` as it is: the signature covers the exact bytes sent. */
+const postSign = (url: string, body: string) =>
+  fetchText(`${url}/webhooks/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+
 async function signRemotely(url: string, body: string): Promise<string> {
-  const response = await fetch(`${url}/webhooks/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  })
+  const response = await postSign(url, body)
   expect(response.status).toBe(200)
-  const payload = (await response.json()) as { signature: string }
-  return payload.signature
+  return (JSON.parse(response.text) as { signature: string }).signature
 }
 
 const PAYLOAD = JSON.stringify({ event: 'order.paid', id: 42, note: 'caf\u00e9 \u2713' })
@@ -42,15 +37,10 @@ describe('fastify-api over HTTP', () => {
     const key = 'e2e-webhook-key-5b7d3f1a'
     const server = await start({ SECRETS_DIR: await secretsDir(key) })
 
-    const response = await fetch(`${server.url}/webhooks/sign`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: PAYLOAD,
-    })
-    const text = await response.text()
-    expect(response.status).toBe(200)
+    const { status, text } = await postSign(server.url, PAYLOAD)
+    expect(status).toBe(200)
     expect(JSON.parse(text)).toEqual({ signature: sign(key, PAYLOAD) })
-    expect(text).not.toContain(key)
+    expect(leaksOf(key, { text })).toEqual([])
   })
 
   it('falls back to $WEBHOOK_KEY when the file is absent', async () => {
@@ -73,13 +63,13 @@ describe('fastify-api over HTTP', () => {
     const pid = server.child.pid
     expect(await signRemotely(server.url, PAYLOAD)).toBe(sign(first, PAYLOAD))
 
-    await rotateKey(dir, second)
+    await replaceFile(join(dir, 'webhook-key.txt'), `${second}\n`)
     // Bounded poll: the refresh runs about every 270–330 ms; 60 × 100 ms leaves ample room on a busy machine.
-    let signature = ''
-    for (let attempt = 0; attempt < 60 && signature !== sign(second, PAYLOAD); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      signature = await signRemotely(server.url, PAYLOAD)
-    }
+    const signature = await poll(
+      () => signRemotely(server.url, PAYLOAD),
+      (value) => value === sign(second, PAYLOAD),
+      { attempts: 60 },
+    )
 
     expect(signature).toBe(sign(second, PAYLOAD))
     expect(server.child.pid).toBe(pid)
@@ -87,13 +77,11 @@ describe('fastify-api over HTTP', () => {
     expect(server.output().stdout).toContain('secret \\"webhookKey\\" changed upstream')
     await server.stop()
     const { stdout, stderr } = server.output()
-    for (const key of [first, second]) expect(stdout + stderr).not.toContain(key)
+    for (const key of [first, second]) expect(leaksOf(key, { stdout, stderr })).toEqual([])
   })
 
   it('fails to start with the aggregate error and a non-zero exit when the key is missing', async () => {
-    const started = await startServer({ SECRETS_DIR: await secretsDir() })
-    expect(isRunning(started)).toBe(false)
-    const result = started as ExitedServer
+    const result = await runToExit({ entry, env: { SECRETS_DIR: await secretsDir() } })
 
     expect(result.code).not.toBe(0)
     expect(result.code).not.toBeNull()
@@ -108,14 +96,12 @@ describe('fastify-api over HTTP', () => {
     // through, so startup fails even though $WEBHOOK_KEY (the canary) would have resolved.
     const dir = await secretsDir()
     await mkdir(join(dir, 'webhook-key.txt'))
-    const result = await startServer({ SECRETS_DIR: dir, WEBHOOK_KEY: CANARY })
-    expect(isRunning(result)).toBe(false)
-    const exited = result as ExitedServer
+    const exited = await runToExit({ entry, env: { SECRETS_DIR: dir, WEBHOOK_KEY: CANARY } })
 
     expect(exited.code).not.toBe(0)
     expect(exited.stderr).toContain('SecretsLoadError: 1 secret failed to load')
     expect(exited.stderr).toContain('SECRET_CONFIG_INVALID')
-    expect(exited.stdout + exited.stderr).not.toContain(CANARY)
+    expect(leaksOf(CANARY, exited)).toEqual([])
   })
 
   it('leak canary: errors and log lines that embed the key come back scrubbed', async () => {
@@ -132,9 +118,6 @@ describe('fastify-api over HTTP', () => {
     const { stdout, stderr } = server.output()
     expect(stdout).toContain('about to call upstream with key [redacted]')
     expect(stdout).toContain('upstream rejected webhook key [redacted]')
-    for (const text of [errorBody, health, stdout, stderr]) {
-      expect(text).not.toContain(CANARY)
-      expect(text).not.toContain(encodeURIComponent(CANARY))
-    }
+    expect(leaksOf(CANARY, { errorBody, health, stdout, stderr })).toEqual([])
   })
 })

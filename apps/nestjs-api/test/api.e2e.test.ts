@@ -2,39 +2,35 @@ import { createHmac } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { E2eScope, leaksOf, poll, postJson, type RunningApp, runToExit } from '@secretkit/e2e-support'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  CANARY,
-  COMMITTED_SECRETS,
-  type RunningApp,
-  secretsDir,
-  spawnApp,
-  startApp,
-} from './support/server.js'
+
+/** A value no response or log line may ever contain. */
+const CANARY = 'canary-nestjs-api-0c9d4e71-do-not-leak'
+/** The built app; vitest runs with the app folder as working directory. */
+const entry = resolve('dist/main.js')
+const COMMITTED_SECRETS = resolve('secrets')
 
 const hmac = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest('hex')
 
 async function sign(url: string, payload: string): Promise<string> {
-  const response = await fetch(`${url}/webhooks/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payload }),
-  })
-  expect(response.status).toBe(200)
-  const body = (await response.json()) as { signature: string }
-  return body.signature
+  const { status, text } = await postJson(`${url}/webhooks/sign`, { payload })
+  expect(status).toBe(200)
+  return (JSON.parse(text) as { signature: string }).signature
 }
 
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const scope = new E2eScope()
+afterEach(() => scope.close())
 
-async function start(env: Record<string, string>, node?: string): Promise<RunningApp> {
-  const app = await startApp({ env, ...(node === undefined ? {} : { node }) })
-  cleanups.push(() => app.stop())
-  return app
+function start(env: Record<string, string>, node?: string): Promise<RunningApp> {
+  return scope.startApp({ entry, env: { NO_COLOR: '1', ...env }, ...(node === undefined ? {} : { node }) })
+}
+
+/** A fresh secrets folder, holding `webhook-key.txt` when `webhookKey` is given. */
+function secretsDir(webhookKey?: string) {
+  const files: Record<string, string> =
+    webhookKey === undefined ? {} : { 'webhook-key.txt': `${webhookKey}\n` }
+  return scope.tempDir({ prefix: 'nestjs-api-secrets-', files })
 }
 
 describe.each(['express', 'fastify'])('the CommonJS app on %s', (platform) => {
@@ -46,28 +42,22 @@ describe.each(['express', 'fastify'])('the CommonJS app on %s', (platform) => {
 
   it('picks up a rotated key without a restart', async () => {
     const secrets = await secretsDir('first-fake-webhook-key')
-    cleanups.push(secrets.remove)
     const app = await start({ PLATFORM: platform, SECRETS_DIR: secrets.dir, SECRETS_TTL: '300ms' })
     expect(await sign(app.url, 'payload')).toBe(hmac('first-fake-webhook-key', 'payload'))
 
     await writeFile(join(secrets.dir, 'webhook-key.txt'), 'second-fake-webhook-key\n')
     // Background refresh runs shortly before each 300 ms TTL ends; poll a bounded number of times.
-    let signature = ''
-    for (
-      let attempt = 0;
-      attempt < 50 && signature !== hmac('second-fake-webhook-key', 'payload');
-      attempt++
-    ) {
-      await sleep(100)
-      signature = await sign(app.url, 'payload')
-    }
+    const signature = await poll(
+      () => sign(app.url, 'payload'),
+      (value) => value === hmac('second-fake-webhook-key', 'payload'),
+      { attempts: 50 },
+    )
     expect(signature).toBe(hmac('second-fake-webhook-key', 'payload'))
     expect(app.child.exitCode).toBeNull()
   })
 
   it('never leaks the key through error responses or Nest logs', async () => {
     const secrets = await secretsDir(CANARY)
-    cleanups.push(secrets.remove)
     const app = await start({ PLATFORM: platform, SECRETS_DIR: secrets.dir })
     const responses: string[] = []
 
@@ -86,15 +76,16 @@ describe.each(['express', 'fastify'])('the CommonJS app on %s', (platform) => {
     const { stdout, stderr } = app.output()
     // The crash was logged by Nest's exception handler, with the key scrubbed.
     expect(stderr).toContain('could not sign with key [redacted]')
-    for (const text of [...responses, stdout, stderr]) expect(text).not.toContain(CANARY)
+    expect(leaksOf(CANARY, { ...responses, stdout, stderr })).toEqual([])
   })
 
   it('refuses to start without the key: clear message, exit code 1', async () => {
     const secrets = await secretsDir()
-    cleanups.push(secrets.remove)
-    const { output, exited } = spawnApp({ env: { PLATFORM: platform, SECRETS_DIR: secrets.dir } })
-    expect(await exited).toBe(1)
-    const { stdout, stderr } = output()
+    const { code, stdout, stderr } = await runToExit({
+      entry,
+      env: { NO_COLOR: '1', PLATFORM: platform, SECRETS_DIR: secrets.dir },
+    })
+    expect(code).toBe(1)
     expect(stderr).toContain('SecretsLoadError: 1 secret failed to load')
     expect(stderr).toContain('webhookKey (file://webhook-key.txt -> env://WEBHOOK_KEY): [SECRET_NOT_FOUND]')
     expect(stdout).not.toContain('listening')

@@ -1,34 +1,39 @@
+import { createHmac } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { E2eScope, leaksOf, poll, postJson, runToExit } from '@secretkit/e2e-support'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CANARY, copySecrets, expectedSignature, runToExit, startApp } from './support.js'
+
+/** A value that must never appear in a response, a log line or stderr. */
+const CANARY = 'canary-webhook-key-3b7e0d52-do-not-leak'
+const ADMIN_TOKEN = 'example-admin-token-not-a-secret'
+const appDir = fileURLToPath(new URL('..', import.meta.url))
+const entry = join(appDir, 'dist/main.js')
+const env = { NODE_ENV: 'development' } // tRPC adds data.stack to error shapes outside production
+
+const hmac = (key: string, payload: string) =>
+  `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`
 
 async function sign(
   url: string,
   payload: string,
 ): Promise<{ status: number; text: string; signature?: string }> {
-  const response = await fetch(`${url}/webhooks.sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payload }),
-  })
-  const text = await response.text()
-  return { status: response.status, text, signature: JSON.parse(text).result?.data?.signature }
+  const { status, text } = await postJson(`${url}/webhooks.sign`, { payload })
+  return { status, text, signature: JSON.parse(text).result?.data?.signature }
 }
 
 describe('trpc-api, end to end over HTTP', () => {
-  const cleanup: (() => Promise<unknown>)[] = []
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step()
-  })
+  const scope = new E2eScope()
+  afterEach(() => scope.close())
 
-  async function start(env: Record<string, string> = {}, key = CANARY) {
-    const secrets = await copySecrets()
-    cleanup.push(secrets.remove)
-    await writeFile(join(secrets.dir, 'webhook-key.txt'), `${key}\n`)
-    const app = await startApp('dist/main.js', { SECRETS_DIR: secrets.dir, ...env })
-    cleanup.push(() => app.stop())
-    return { app, dir: secrets.dir }
+  /** A private copy of the committed secrets folder, with `files` written over it. */
+  const secretsDir = (files: Record<string, string>) =>
+    scope.tempDir({ copyFrom: join(appDir, 'secrets'), files })
+
+  async function start(extra: Record<string, string> = {}) {
+    const { dir } = await secretsDir({ 'webhook-key.txt': `${CANARY}\n` })
+    return { app: await scope.startApp({ entry, env: { ...env, SECRETS_DIR: dir, ...extra } }), dir }
   }
 
   it('signs a payload with the webhook key and returns only the signature', async () => {
@@ -36,77 +41,69 @@ describe('trpc-api, end to end over HTTP', () => {
     const payload = JSON.stringify({ event: 'invoice.paid', id: 42 })
     const { status, text, signature } = await sign(app.url, payload)
     expect(status).toBe(200)
-    expect(signature).toBe(expectedSignature(CANARY, payload))
-    expect(text).not.toContain(CANARY)
+    expect(signature).toBe(hmac(CANARY, payload))
+    expect(leaksOf(CANARY, { text })).toEqual([])
   })
 
   it('picks up a rotated key file in the background; the next call signs with it, same process', async () => {
     const { app, dir } = await start({ SECRETS_TTL: '300ms' })
     const pid = app.child.pid
-    expect((await sign(app.url, 'hello')).signature).toBe(expectedSignature(CANARY, 'hello'))
+    const signature = async () => (await sign(app.url, 'hello')).signature
+    expect(await signature()).toBe(hmac(CANARY, 'hello'))
 
     const rotated = `${CANARY}-rotated`
     await writeFile(join(dir, 'webhook-key.txt'), `${rotated}\n`)
     // Background refresh runs every ~270 ms; ask until it has (bounded: 10 s), never restarting anything.
-    let signature: string | undefined
-    for (let attempt = 0; attempt < 100 && signature !== expectedSignature(rotated, 'hello'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      signature = (await sign(app.url, 'hello')).signature
-    }
-    expect(signature).toBe(expectedSignature(rotated, 'hello'))
+    expect(await poll(signature, (s) => s === hmac(rotated, 'hello'))).toBe(hmac(rotated, 'hello'))
     expect(app.child.pid).toBe(pid)
     expect(app.child.exitCode).toBeNull()
-    expect(app.output()).toMatch(/secret webhookKey changed \(version [\d.]+\)/)
-    expect(app.output()).not.toContain(CANARY)
+    expect(app.output().stdout).toMatch(/secret webhookKey changed \(version [\d.]+\)/)
+    expect(leaksOf(CANARY, app.output())).toEqual([])
   })
 
   it('fails to start when a required secret is missing: non-zero exit, aggregate error, no values', async () => {
-    const secrets = await copySecrets()
-    cleanup.push(secrets.remove)
-    await writeFile(join(secrets.dir, 'admin.env'), `OTHER=${CANARY}\n`) // the file is there, its key is not
-    await rm(join(secrets.dir, 'webhook-key.txt')) // and WEBHOOK_KEY is not in the child's environment
-    const { code, stdout, stderr } = await runToExit('dist/main.js', { SECRETS_DIR: secrets.dir })
+    const { dir } = await secretsDir({ 'admin.env': `OTHER=${CANARY}\n` }) // the file is there, its key is not
+    await rm(join(dir, 'webhook-key.txt')) // and WEBHOOK_KEY is not in the child's environment
+    const { code, stdout, stderr } = await runToExit({ entry, env: { ...env, SECRETS_DIR: dir } })
     expect(code).not.toBe(0)
     expect(stdout).not.toContain('listening on')
     expect(stderr).toContain('SecretsLoadError: 2 secrets failed to load')
     expect(stderr).toContain('webhookKey (file://webhook-key.txt -> env://WEBHOOK_KEY)')
     expect(stderr).toContain('adminToken (file://admin.env#ADMIN_TOKEN -> env://ADMIN_TOKEN)')
-    expect(stdout + stderr).not.toContain(CANARY)
+    expect(leaksOf(CANARY, { stdout, stderr })).toEqual([])
   })
 
   it('leak canary: errors that embed the key come back and are logged scrubbed', async () => {
     const { app } = await start()
-    const responses: string[] = []
 
     const leak = await fetch(`${app.url}/debug.leak`)
-    responses.push(await leak.text())
+    const leakBody = await leak.text()
     expect(leak.status).toBe(500)
-    const { error } = JSON.parse(responses[0]!)
+    const { error } = JSON.parse(leakBody)
     expect(error.message).toBe('upstream rejected webhook key [redacted]')
     expect(error.data.code).toBe('INTERNAL_SERVER_ERROR')
     expect(error.data.stack).toContain('upstream rejected webhook key [redacted]') // NODE_ENV=development
 
     const admin = await fetch(`${app.url}/adminSecrets`, {
-      headers: { authorization: 'Bearer example-admin-token-not-a-secret' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     })
-    responses.push(await admin.text())
+    const adminBody = await admin.text()
     expect(admin.status).toBe(200)
-    expect(JSON.parse(responses[1]!).result.data.map((secret: { name: string }) => secret.name)).toEqual([
+    expect(JSON.parse(adminBody).result.data.map((secret: { name: string }) => secret.name)).toEqual([
       'webhookKey',
       'adminToken',
     ])
     const denied = await fetch(`${app.url}/adminSecrets`, { headers: { authorization: `Bearer ${CANARY}` } })
-    responses.push(await denied.text())
+    const deniedBody = await denied.text()
     expect(denied.status).toBe(401)
 
     expect(await app.stop()).toBe(0) // SIGTERM: graceful shutdown closes server and store
     const logs = app.output()
-    expect(logs).toContain('debug.leak INTERNAL_SERVER_ERROR: ')
-    expect(logs).toContain('upstream rejected webhook key [redacted]')
-    expect(logs).toContain('trpc-api: shutting down')
-    for (const text of [...responses, logs]) {
-      expect(text).not.toContain(CANARY)
-      expect(text).not.toContain('example-admin-token-not-a-secret')
-    }
+    expect(logs.stderr).toContain('debug.leak INTERNAL_SERVER_ERROR: ')
+    expect(logs.stderr).toContain('upstream rejected webhook key [redacted]')
+    expect(logs.stdout).toContain('trpc-api: shutting down')
+    const places = { leakBody, adminBody, deniedBody, ...logs }
+    expect(leaksOf(CANARY, places)).toEqual([])
+    expect(leaksOf(ADMIN_TOKEN, places)).toEqual([])
   })
 })

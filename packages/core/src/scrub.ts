@@ -1,4 +1,5 @@
 import { REDACTED_PLACEHOLDER } from './redacted.js'
+import { scrubErrorInPlace, scrubJson, scrubValue } from './scrub-value.js'
 
 /** Values shorter than this are not scrubbed: replacing every `ab` in a log line helps nobody. */
 const MIN_SCRUB_LENGTH = 4
@@ -11,6 +12,7 @@ export class Scrubber {
   readonly #values = new Set<string>()
   #pattern: RegExp | undefined
   #dirty = false
+  readonly #scrub = (text: string): string => this.scrub(text)
 
   /** Registers a value (and its encodings) to be scrubbed from now on. */
   add(value: string | Uint8Array): void {
@@ -38,6 +40,38 @@ export class Scrubber {
       this.#dirty = false
     }
     return text.replace(this.#pattern, REDACTED_PLACEHOLDER)
+  }
+
+  /**
+   * A copy of `value` with every registered value replaced, however deeply it sits: strings,
+   * numbers, arrays, plain objects, `Map`s, `Set`s, and errors (prototype, message, stack, own
+   * properties and `cause` chain kept); other objects through their JSON form. Returns `value`
+   * itself while nothing is registered.
+   *
+   * @example
+   * logger.error(scrubber.scrubValue(error))
+   */
+  scrubValue<T>(value: T): T {
+    return this.#values.size === 0 ? value : scrubValue(value, this.#scrub)
+  }
+
+  /**
+   * `JSON.stringify(value)` with every registered value replaced, or `undefined` when the result
+   * would not be valid JSON (a secret inside a number) or there is nothing to serialise.
+   *
+   * @example
+   * res.type('json').send(scrubber.scrubJson(body) ?? '{"error":"Internal Server Error"}')
+   */
+  scrubJson(value: unknown): string | undefined {
+    return scrubJson(value, this.#scrub)
+  }
+
+  /**
+   * Scrubs an error where it is (message, stack, own properties, down the `cause` chain), for
+   * frameworks whose error handler and logger keep the object they were given.
+   */
+  scrubErrorInPlace(error: unknown): void {
+    if (this.#values.size > 0) scrubErrorInPlace(error, this.#scrub)
   }
 }
 

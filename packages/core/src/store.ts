@@ -102,6 +102,32 @@ export interface SecretStore<T extends Record<string, unknown> = Record<string, 
   ): Promise<R>
   /** `text` with every secret value this store has handed out replaced by `[redacted]`. */
   scrub(text: string): string
+  /**
+   * A copy of `value` with every secret value this store has handed out replaced by
+   * `[redacted]`, however deeply it sits: strings, numbers, arrays, plain objects, `Map`s,
+   * `Set`s, and errors — copied with their prototype, `name`, `message`, `stack`, own
+   * properties and `cause` chain (to a bounded depth); objects with `toJSON` and other class
+   * instances through their JSON form. Cycles are kept. For log lines and error objects.
+   *
+   * @example
+   * logger.error(secrets.scrubValue(error))
+   */
+  scrubValue<V>(value: V): V
+  /**
+   * `JSON.stringify(value)` with every secret value replaced, or `undefined` when that would
+   * not be valid JSON (a secret inside a number) or there is nothing to serialise: for response
+   * bodies. Cycles and `BigInt`s are left out.
+   *
+   * @example
+   * res.type('json').send(secrets.scrubJson(body) ?? '{"error":"Internal Server Error"}')
+   */
+  scrubJson(value: unknown): string | undefined
+  /**
+   * Scrubs an error where it is — `message`, `stack`, own properties (nested objects replaced
+   * by scrubbed copies), down the `cause` chain — for frameworks whose error handler and logger
+   * keep the error object they were given. Prefer {@link SecretStore.scrubValue} elsewhere.
+   */
+  scrubErrorInPlace(error: unknown): void
   /** Names, sources, versions and ages of the declared secrets. */
   status(): SecretStatus[]
   /** Declared secret names. */
@@ -342,6 +368,18 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
 
   scrub(text: string): string {
     return this.#scrubber.scrub(text)
+  }
+
+  scrubValue<V>(value: V): V {
+    return this.#scrubber.scrubValue(value)
+  }
+
+  scrubJson(value: unknown): string | undefined {
+    return this.#scrubber.scrubJson(value)
+  }
+
+  scrubErrorInPlace(error: unknown): void {
+    this.#scrubber.scrubErrorInPlace(error)
   }
 
   status(): SecretStatus[] {

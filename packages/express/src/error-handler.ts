@@ -94,40 +94,14 @@ function describe(req: Request, status: number, error: unknown): string {
 }
 
 /**
- * The body as JSON with no secret value left: every string scrubbed where it sits, then the
- * text once more, which also catches values in keys or numbers. Should that second pass break
- * the JSON (a secret such as `1234` inside a number), only status and status text are sent.
+ * The body as JSON with no secret value left (`store.scrubJson`). Should a secret sit where
+ * scrubbing would break the JSON (such as `1234` inside a number), only status and status text
+ * are sent.
  */
 function scrubbedJson(store: SecretStore<any>, body: SecretsErrorBody): string {
-  let text: string
-  try {
-    text = JSON.stringify(scrubStrings(store, body))
-  } catch {
-    // BigInt details: drop them rather than fail the response.
-    text = JSON.stringify(scrubStrings(store, { error: { ...body.error, details: undefined } }))
-  }
-  const scrubbed = store.scrub(text)
-  if (scrubbed === text) return text
-  try {
-    JSON.parse(scrubbed)
-    return scrubbed
-  } catch {
-    const { status } = body.error
-    return JSON.stringify({ error: { status, message: STATUS_CODES[status] ?? 'Error' } })
-  }
-}
-
-function scrubStrings(store: SecretStore<any>, value: unknown, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return store.scrub(value)
-  if (value === null || typeof value !== 'object') return value
-  if (seen.has(value)) return undefined // a cycle: JSON could not hold it anyway
-  seen.add(value)
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return scrubStrings(store, (value as { toJSON(): unknown }).toJSON(), seen)
-  }
-  if (Array.isArray(value)) return value.map((item) => scrubStrings(store, item, seen))
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, scrubStrings(store, item, seen)]),
+  const { status } = body.error
+  return (
+    store.scrubJson(body) ?? JSON.stringify({ error: { status, message: STATUS_CODES[status] ?? 'Error' } })
   )
 }
 

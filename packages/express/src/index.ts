@@ -4,4 +4,4 @@ export {
   secretsErrorHandler,
 } from './error-handler.js'
 export { type ListenWithSecretsOptions, listenWithSecrets, type SecretsServer } from './listen.js'
-export { type Register, type RegisteredSecretStore, secretsMiddleware } from './request.js'
+export { attachSecrets, type Register, type RegisteredSecretStore, secretsMiddleware } from './request.js'

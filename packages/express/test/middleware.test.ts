@@ -3,7 +3,7 @@ import { createSecrets } from '@secretkit/core'
 import { createTestingProvider } from '@secretkit/core/testing'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
-import { secretsErrorHandler, secretsMiddleware } from '../src/index.js'
+import { attachSecrets, secretsErrorHandler, secretsMiddleware } from '../src/index.js'
 import { CANARY, serve } from './support.js'
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -60,6 +60,92 @@ describe('secretsMiddleware', () => {
     upstream.set('db', 'second-value')
     await store.refresh('db')
     expect(await (await fetch(`${server.url}/digest`)).text()).toBe(digest('second-value'))
+  })
+})
+
+describe('attachSecrets', () => {
+  const cleanup: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step()
+  })
+
+  async function loadedStore(value: string) {
+    const upstream = createTestingProvider({ secrets: { db: value } })
+    const store = createSecrets({
+      providers: { up: upstream },
+      secrets: { db: 'up://db', apiKey: 'up://db' },
+    })
+    await store.load()
+    cleanup.push(() => store.close())
+    return { upstream, store }
+  }
+
+  it('gives every request of the app, its routers and mounted sub-apps the store, with no middleware', async () => {
+    const { upstream, store } = await loadedStore(CANARY)
+    const app = express()
+    attachSecrets(app, store)
+    const describeRequest = (req: express.Request, res: express.Response) => {
+      res.json({
+        same: req.secrets === store,
+        // Nothing ran for this request: the store comes from the app's request prototype.
+        own: Object.hasOwn(req, 'secrets'),
+        digest: digest(req.secrets.get('db')),
+      })
+    }
+    app.get('/digest', describeRequest)
+    const router = express.Router()
+    router.get('/digest', describeRequest)
+    app.use('/router', router)
+    const sub = express()
+    sub.get('/digest', describeRequest)
+    app.use('/sub', sub)
+    const server = await serve(app)
+    cleanup.push(server.close)
+    const callsAfterLoad = upstream.calls.total
+
+    for (let request = 0; request < 10; request++) {
+      for (const path of ['/digest', '/router/digest', '/sub/digest']) {
+        const response = await fetch(`${server.url}${path}`)
+        const text = await response.text()
+        expect(JSON.parse(text)).toEqual({ same: true, own: false, digest: digest(CANARY) })
+        expect(text).not.toContain(CANARY)
+      }
+    }
+    expect(upstream.calls.total).toBe(callsAfterLoad)
+    expect(Object.keys(app.request)).not.toContain('secrets') // hidden from inspect(req) and for…in
+  })
+
+  it('keeps apps apart, sees rotation, and lets secretsMiddleware give a router its own store', async () => {
+    const { upstream, store } = await loadedStore('first-value')
+    const { store: other } = await loadedStore('router-value')
+    const app = express()
+    attachSecrets(app, store)
+    const router = express.Router()
+    router.use(secretsMiddleware(other))
+    router.get('/digest', (req, res) => {
+      res.send(digest(req.secrets.get('db')))
+    })
+    app.use('/router', router)
+    app.get('/digest', (req, res) => {
+      res.send(digest(req.secrets.get('db')))
+    })
+    const otherApp = express()
+    attachSecrets(otherApp, other)
+    otherApp.get('/digest', (req, res) => {
+      res.send(digest(req.secrets.get('db')))
+    })
+    const server = await serve(app)
+    cleanup.push(server.close)
+    const otherServer = await serve(otherApp)
+    cleanup.push(otherServer.close)
+
+    expect(await (await fetch(`${server.url}/digest`)).text()).toBe(digest('first-value'))
+    expect(await (await fetch(`${server.url}/router/digest`)).text()).toBe(digest('router-value'))
+    expect(await (await fetch(`${otherServer.url}/digest`)).text()).toBe(digest('router-value'))
+    upstream.set('db', 'second-value')
+    await store.refresh('db')
+    expect(await (await fetch(`${server.url}/digest`)).text()).toBe(digest('second-value'))
+    expect(await (await fetch(`${otherServer.url}/digest`)).text()).toBe(digest('router-value'))
   })
 })
 

@@ -1,7 +1,7 @@
 import { createSecrets, envProvider, type SecretStore } from '@secretkit/core'
 import express from 'express'
 import { describe, expectTypeOf, it } from 'vitest'
-import { type RegisteredSecretStore, secretsMiddleware } from '../src/index.js'
+import { attachSecrets, type RegisteredSecretStore, secretsMiddleware } from '../src/index.js'
 
 const secrets = createSecrets({
   providers: { env: envProvider() },
@@ -29,7 +29,13 @@ describe('req.secrets', () => {
     })
   })
 
-  it('accepts any store in the middleware', () => {
+  it('accepts any store in the middleware and in attachSecrets', () => {
     expectTypeOf(secretsMiddleware).parameter(0).toEqualTypeOf<SecretStore<any>>()
+    expectTypeOf(attachSecrets).parameter(1).toEqualTypeOf<SecretStore<any>>()
+    expectTypeOf(attachSecrets).returns.toEqualTypeOf<void>()
+    attachSecrets(express(), secrets)
+    attachSecrets(express.Router() as never, secrets)
+    // @ts-expect-error: attachSecrets takes an app, not a router
+    attachSecrets(express.Router(), secrets)
   })
 })

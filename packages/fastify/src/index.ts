@@ -12,4 +12,3 @@ export {
   secretkit,
   secretkit as default,
 } from './plugin.js'
-export { scrubError, scrubPayload } from './scrub.js'

@@ -8,7 +8,6 @@ import {
 } from '@secretkit/core'
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import { scrubError, scrubPayload } from './scrub.js'
 
 /**
  * Augment this interface to type `app.secrets` with your store's declared names.
@@ -137,7 +136,7 @@ const plugin: FastifyPluginAsync<SecretkitFastifyOptions> = async (fastify, opti
   if (options.scrubErrors !== false) {
     // onError runs before the error handler, so both its log line and its response see the scrubbed error.
     fastify.addHook('onError', (_request, _reply, error, done) => {
-      scrubError(store, error)
+      store.scrubErrorInPlace(error)
       done()
     })
     fastify.addHook('onSend', (_request, reply, payload, done) => {
@@ -175,6 +174,17 @@ export function readinessReport(store: Pick<SecretStore<any>, 'status'>): Secret
   )
   const healthy = secrets.every((secret) => secret.optional || !UNHEALTHY_STATES.has(secret.state))
   return { status: healthy ? 'ok' : 'unavailable', secrets }
+}
+
+/** An error response body with secret values replaced. Streams pass through untouched. */
+function scrubPayload(store: SecretStore<any>, payload: unknown): unknown {
+  if (typeof payload === 'string') return store.scrub(payload)
+  if (Buffer.isBuffer(payload)) {
+    const text = payload.toString('utf8')
+    const clean = store.scrub(text)
+    return clean === text ? payload : clean
+  }
+  return payload
 }
 
 function info(

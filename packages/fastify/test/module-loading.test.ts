@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { runNode } from '@secretkit/e2e-support'
 import { describe, expect, it } from 'vitest'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
-
-function run(args: string[]): string {
-  return execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' })
-}
+const run = (args: string[]) => runNode(packageDir, args)
 
 describe('the built package', () => {
   it('registers from CommonJS through require()', () => {

@@ -1,4 +1,3 @@
-export { type ScrubText, scrubValue } from './scrub-value.js'
 export { ScrubbingLogger } from './scrubbing-logger.js'
 export { SecretRef } from './secret-ref.js'
 export { SECRETS_STORE, secretToken } from './secrets.constants.js'

@@ -1,6 +1,5 @@
 import { ConsoleLogger, type LoggerService, type LogLevel } from '@nestjs/common'
 import type { SecretStore } from '@secretkit/core'
-import { scrubValue } from './scrub-value.js'
 
 /**
  * A Nest `LoggerService` that scrubs every loaded secret value out of messages, stacks, error
@@ -13,14 +12,14 @@ import { scrubValue } from './scrub-value.js'
  * app.useLogger(app.get(ScrubbingLogger))
  */
 export class ScrubbingLogger implements LoggerService {
-  readonly #store: Pick<SecretStore, 'scrub'>
+  readonly #store: Pick<SecretStore, 'scrubValue'>
   readonly #logger: LoggerService
 
   /**
-   * @param store Any object with `scrub(text)`, usually the store.
+   * @param store Any object with `scrubValue(value)`: the store, or a core `Scrubber`.
    * @param logger Where scrubbed lines go. @default new ConsoleLogger()
    */
-  constructor(store: Pick<SecretStore, 'scrub'>, logger: LoggerService = new ConsoleLogger()) {
+  constructor(store: Pick<SecretStore, 'scrubValue'>, logger: LoggerService = new ConsoleLogger()) {
     this.#store = store
     this.#logger = logger
   }
@@ -54,7 +53,6 @@ export class ScrubbingLogger implements LoggerService {
   }
 
   #scrub(message: unknown, params: unknown[]): [unknown, ...unknown[]] {
-    const scrub = (text: string) => this.#store.scrub(text)
-    return [scrubValue(scrub, message), ...params.map((param) => scrubValue(scrub, param))]
+    return [this.#store.scrubValue(message), ...params.map((param) => this.#store.scrubValue(param))]
   }
 }

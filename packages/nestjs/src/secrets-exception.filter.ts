@@ -1,7 +1,6 @@
 import { type ArgumentsHost, Catch, Inject } from '@nestjs/common'
 import { BaseExceptionFilter } from '@nestjs/core'
 import type { SecretStore } from '@secretkit/core'
-import { scrubValue } from './scrub-value.js'
 import { SECRETS_STORE } from './secrets.constants.js'
 
 /**
@@ -23,9 +22,6 @@ export class SecretsExceptionFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    super.catch(
-      scrubValue((text) => this.#store.scrub(text), exception),
-      host,
-    )
+    super.catch(this.#store.scrubValue(exception), host)
   }
 }

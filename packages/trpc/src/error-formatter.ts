@@ -14,7 +14,7 @@ export function secretsErrorFormatter<TContext, TShape extends TRPCErrorShape>(
   store: SecretStore<any>,
   formatter?: TRPCErrorFormatter<TContext, TShape>,
 ): TRPCErrorFormatter<TContext, TShape> {
-  return (opts) => scrubDeep(store, formatter === undefined ? opts.shape : formatter(opts)) as TShape
+  return (opts) => store.scrubValue(formatter === undefined ? opts.shape : formatter(opts)) as TShape
 }
 
 export interface SecretsOnErrorOptions {
@@ -37,16 +37,4 @@ export function secretsOnError(
   return ({ error, path }) => {
     log(store.scrub(`${path ?? '<no path>'} ${error.code}: ${inspect(error, { depth: 4 })}`))
   }
-}
-
-/** A copy of `value` with every string scrubbed; leaves non-plain objects' prototypes alone. */
-function scrubDeep(store: SecretStore<any>, value: unknown, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return store.scrub(value)
-  if (value === null || typeof value !== 'object') return value
-  if (seen.has(value)) return undefined
-  seen.add(value)
-  if (Array.isArray(value)) return value.map((item) => scrubDeep(store, item, seen))
-  const copy: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) copy[key] = scrubDeep(store, item, seen)
-  return copy
 }

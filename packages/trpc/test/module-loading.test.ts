@@ -1,30 +1,12 @@
-import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { exportTypes } from '@secretkit/e2e-support'
 import { describe, expect, it } from 'vitest'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
-
-function run(args: string[]): string {
-  return execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' })
-}
+const names = ['createSecretsContext', 'requireSecrets', 'secretsErrorFormatter', 'secretsOnError']
 
 describe('the built package', () => {
-  it('works from CommonJS through require()', () => {
-    const output = run([
-      '-e',
-      `const kit = require('@secretkit/trpc');
-       console.log(typeof kit.createSecretsContext, typeof kit.requireSecrets, typeof kit.secretsErrorFormatter)`,
-    ])
-    expect(output.trim()).toBe('function function function')
-  })
-
-  it('works from ESM', () => {
-    const output = run([
-      '--input-type=module',
-      '-e',
-      `import { createSecretsContext, requireSecrets, secretsErrorFormatter } from '@secretkit/trpc'
-       console.log(typeof createSecretsContext, typeof requireSecrets, typeof secretsErrorFormatter)`,
-    ])
-    expect(output.trim()).toBe('function function function')
+  it.each(['require', 'import'] as const)('loads through %s()', (loader) => {
+    expect(exportTypes(packageDir, '@secretkit/trpc', names, loader)).toEqual(names.map(() => 'function'))
   })
 })

@@ -1,0 +1,3 @@
+import { secretkitVitestConfig } from '@secretkit/vitest-config'
+
+export default secretkitVitestConfig()
