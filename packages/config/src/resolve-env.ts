@@ -114,8 +114,24 @@ export async function resolveEnv(options: ResolveEnvOptions = {}): Promise<EnvRe
     const resolved = await resolveSync(specs, candidates, declarations, origins, baseDir, env)
     if (resolved !== undefined) return { ...empty, ...resolved }
   }
+  return {
+    ...empty,
+    ...(await resolveWithStore(config, specs, candidates, declarations, origins, baseDir, env)),
+  }
+}
+
+/** The store path: every provider, cache, retries, and the aggregate error when a required secret fails. */
+async function resolveWithStore(
+  config: SecretkitConfig | undefined,
+  specs: Readonly<Record<string, SecretProvider | ProviderSpec>>,
+  candidates: readonly [string, string][],
+  declarations: Record<string, SecretDeclaration>,
+  origins: Map<string, EnvSecretStatus['origin']>,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Pick<EnvResolution, 'values' | 'unset' | 'secrets' | 'error' | 'store'>> {
   const core = await import('@secretkit/core')
-  addEnvReferences(core.isSecretRef, candidates, names, declarations, origins)
+  addEnvReferences(core.isSecretRef, candidates, new Set(Object.keys(specs)), declarations, origins)
   const referenced = new Set<string>()
   for (const declaration of Object.values(declarations)) {
     for (const ref of refsOf(declaration)) referenced.add(core.parseRef(ref).provider)
@@ -149,7 +165,7 @@ export async function resolveEnv(options: ResolveEnvOptions = {}): Promise<EnvRe
     return { ...status, origin: origins.get(status.name) ?? 'config', message: messages.get(status.name) }
   })
   values[RESOLVED_MARKER] = '1'
-  return { ...empty, values, unset, secrets, error, store }
+  return { values, unset, secrets, error, store }
 }
 
 /**
