@@ -1,9 +1,10 @@
 // Bundles the hook so `node --import @secretkit/preload` reads one file where it would resolve
-// and load some thirty: dist/index.js holds the hook and @secretkit/config, and imports
-// dist/core-<hash>.js (@secretkit/core's root, inlined) only when something needs resolving.
-// The YAML parser and the cloud provider subpaths (`@secretkit/core/<type>`) stay dynamic
-// imports of the installed packages; core's errors are recognised across the two copies.
-// Declarations come from tsc (`tsc -p tsconfig.json --emitDeclarationOnly`).
+// and load some thirty: dist/index.js holds the hook, @secretkit/config and @secretkit/core/sync
+// (env and file references read at once), and imports dist/core-<hash>.js (@secretkit/core's
+// root, inlined) only when the store is needed. The YAML parser and the cloud provider
+// subpaths (`@secretkit/core/<type>`) stay dynamic imports of the installed packages; core's
+// errors are recognised across the copies. Declarations come from tsc
+// (`tsc -p tsconfig.json --emitDeclarationOnly`).
 import { readFile, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -38,7 +39,7 @@ const builtinImportsAsGetBuiltinModule = {
 
 await rm(`${root}dist`, { recursive: true, force: true })
 
-/** esbuild options the three builds share. */
+/** esbuild options both builds share. */
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -49,9 +50,9 @@ const common = {
   conditions: ['@secretkit/source'],
   external: ['@secretkit/core/*', 'yaml'],
   plugins: [builtinImportsAsGetBuiltinModule],
-  // Compiling is most of what loading the hook costs: minified code compiles in about half the
-  // time. Names are kept (error classes name themselves after their class); the source map
-  // gives the original code.
+  // Parsing and compiling are much of what loading the hook costs, and grow with the text:
+  // minified, the hook is about half the size. Names are kept (error classes name themselves
+  // after their class); the source map gives the original code.
   minify: true,
   keepNames: true,
   legalComments: 'none',
