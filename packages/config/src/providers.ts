@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import type { SecretProvider } from '@secretkit/core'
+import type { EnvProviderOptions, FileProviderOptions, SecretProvider } from '@secretkit/core'
 import type { ProviderSpec, ProviderType } from './define-config.js'
 
 /** The peer each cloud provider type needs besides its core subpath. */
@@ -20,6 +20,12 @@ export function isProvider(value: unknown): value is SecretProvider {
   return value !== null && typeof value === 'object' && typeof (value as SecretProvider).get === 'function'
 }
 
+/** The factories of the providers core ships, from `@secretkit/core` or `@secretkit/core/sync`. */
+export interface CoreProviderFactories {
+  envProvider: (options: EnvProviderOptions) => SecretProvider
+  fileProvider: (options: FileProviderOptions) => SecretProvider
+}
+
 /**
  * Creates the providers in `names` from their specs. Cloud provider modules are imported
  * here and only here, so a config that names `aws` but references no `aws://` secret loads
@@ -33,33 +39,39 @@ export async function createProviders(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Record<string, SecretProvider>> {
   const providers: Record<string, SecretProvider> = {}
+  let core: CoreProviderFactories | undefined
   for (const name of names) {
     const spec = specs[name]
     if (spec === undefined) continue
-    providers[name] = isProvider(spec) ? spec : await createProvider(name, spec, baseDir, env)
+    if (isProvider(spec)) providers[name] = spec
+    else if (spec.type === 'env' || spec.type === 'file') {
+      core ??= await import('@secretkit/core')
+      providers[name] = createCoreProvider(core, spec, baseDir, env)
+    } else providers[name] = (await importCloudFactory(name, spec.type))(withoutType(spec))
   }
   return providers
 }
 
-async function createProvider(
-  name: string,
+/** An `env` or `file` provider from its spec, with `dir` resolved against `baseDir`. */
+export function createCoreProvider(
+  core: CoreProviderFactories,
   spec: ProviderSpec,
   baseDir: string,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<SecretProvider> {
-  const { type, ...options } = spec
-  if (type === 'env' || type === 'file') {
-    const core = await import('@secretkit/core')
-    if (type === 'env')
-      return core.envProvider({ ...options, env: env as Record<string, string | undefined> })
-    const dir = options.dir
-    return core.fileProvider({
-      ...options,
-      ...(typeof dir === 'string' && !isAbsolute(dir) ? { dir: resolve(baseDir, dir) } : {}),
-    })
-  }
-  const factory = await importCloudFactory(name, type)
-  return factory(options)
+): SecretProvider {
+  const options = withoutType(spec)
+  if (spec.type === 'env')
+    return core.envProvider({ ...options, env: env as Record<string, string | undefined> })
+  const dir = options.dir
+  return core.fileProvider({
+    ...options,
+    ...(typeof dir === 'string' && !isAbsolute(dir) ? { dir: resolve(baseDir, dir) } : {}),
+  })
+}
+
+function withoutType(spec: ProviderSpec): Record<string, unknown> {
+  const { type: _type, ...options } = spec
+  return options
 }
 
 async function importCloudFactory(

@@ -1,9 +1,15 @@
 import { resolve } from 'node:path'
-import type { SecretDeclaration, SecretStatus, SecretStore, SecretsLoadError } from '@secretkit/core'
-import type { SecretkitConfig } from './define-config.js'
+import type {
+  SecretDeclaration,
+  SecretProvider,
+  SecretStatus,
+  SecretStore,
+  SecretsLoadError,
+} from '@secretkit/core'
+import type { ProviderSpec, SecretkitConfig } from './define-config.js'
 import { findConfigFile } from './discover.js'
 import { type LoadedConfig, loadConfig } from './load.js'
-import { createProviders, defaultProviderSpecs } from './providers.js'
+import { createCoreProvider, createProviders, defaultProviderSpecs, isProvider } from './providers.js'
 import { PROVIDER_TYPES } from './validate.js'
 
 /**
@@ -20,6 +26,14 @@ export interface ResolveEnvOptions {
   cwd?: string
   /** Config file to use instead of `SECRETKIT_CONFIG` and discovery (the CLI's `--config`). */
   configFile?: string
+  /**
+   * Read `env` and `file` references synchronously, without a store, when every reference
+   * allows it (the preload hook: the app waits for the result anyway). Files are read with
+   * blocking calls (up to 64 KiB each; larger ones, and everything else, go through the
+   * store), so a hung network file system blocks the thread. The result then has no `store`,
+   * and `preload.refresh` turns it off. @default false
+   */
+  sync?: boolean
 }
 
 /** One resolved (or failed) secret, for `secretkit check`. Never holds a value. */
@@ -96,17 +110,28 @@ export async function resolveEnv(options: ResolveEnvOptions = {}): Promise<EnvRe
   }
   if (candidates.length === 0 && origins.size === 0) return { ...empty, secrets: [] }
 
-  const core = await import('@secretkit/core')
-  for (const [name, value] of candidates) {
-    if (!core.isSecretRef(value, names)) continue
-    const declared = declarations[name]
-    // A reference in the environment overrides where a declared secret comes from, not how it is read.
-    declarations[name] =
-      declared !== undefined && typeof declared === 'object' && !Array.isArray(declared)
-        ? { ...declared, from: value }
-        : value
-    origins.set(name, 'env')
+  if (options.sync === true && config?.preload?.refresh !== true) {
+    const resolved = await resolveSync(specs, candidates, declarations, origins, baseDir, env)
+    if (resolved !== undefined) return { ...empty, ...resolved }
   }
+  return {
+    ...empty,
+    ...(await resolveWithStore(config, specs, candidates, declarations, origins, baseDir, env)),
+  }
+}
+
+/** The store path: every provider, cache, retries, and the aggregate error when a required secret fails. */
+async function resolveWithStore(
+  config: SecretkitConfig | undefined,
+  specs: Readonly<Record<string, SecretProvider | ProviderSpec>>,
+  candidates: readonly [string, string][],
+  declarations: Record<string, SecretDeclaration>,
+  origins: Map<string, EnvSecretStatus['origin']>,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Pick<EnvResolution, 'values' | 'unset' | 'secrets' | 'error' | 'store'>> {
+  const core = await import('@secretkit/core')
+  addEnvReferences(core.isSecretRef, candidates, new Set(Object.keys(specs)), declarations, origins)
   const referenced = new Set<string>()
   for (const declaration of Object.values(declarations)) {
     for (const ref of refsOf(declaration)) referenced.add(core.parseRef(ref).provider)
@@ -140,7 +165,90 @@ export async function resolveEnv(options: ResolveEnvOptions = {}): Promise<EnvRe
     return { ...status, origin: origins.get(status.name) ?? 'config', message: messages.get(status.name) }
   })
   values[RESOLVED_MARKER] = '1'
-  return { ...empty, values, unset, secrets, error, store }
+  return { values, unset, secrets, error, store }
+}
+
+/**
+ * The variables of `env` that hold references (`candidates`, checked by core's parser) become
+ * declarations: a reference in the environment overrides where a declared secret comes
+ * from, not how it is read.
+ */
+function addEnvReferences(
+  isSecretRef: (text: string, providerNames: Iterable<string>) => boolean,
+  candidates: readonly [string, string][],
+  names: ReadonlySet<string>,
+  declarations: Record<string, SecretDeclaration>,
+  origins: Map<string, EnvSecretStatus['origin']>,
+): void {
+  for (const [name, value] of candidates) {
+    if (!isSecretRef(value, names)) continue
+    const declared = declarations[name]
+    declarations[name] =
+      declared !== undefined && typeof declared === 'object' && !Array.isArray(declared)
+        ? { ...declared, from: value }
+        : value
+    origins.set(name, 'env')
+  }
+}
+
+/**
+ * The `sync` path: `@secretkit/core/sync` reads everything at once when only `env` and
+ * `file` providers from data specs are referenced and every read succeeds. `undefined`
+ * otherwise, having changed nothing; the store then does it all again and reports errors.
+ */
+async function resolveSync(
+  specs: Readonly<Record<string, SecretProvider | ProviderSpec>>,
+  candidates: readonly [string, string][],
+  configDeclarations: Readonly<Record<string, SecretDeclaration>>,
+  configOrigins: ReadonlyMap<string, EnvSecretStatus['origin']>,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Pick<EnvResolution, 'values' | 'unset' | 'secrets'> | undefined> {
+  const sync = await import('@secretkit/core/sync')
+  const declarations = { ...configDeclarations }
+  const origins = new Map(configOrigins)
+  addEnvReferences(sync.isSecretRef, candidates, new Set(Object.keys(specs)), declarations, origins)
+  const providers: Record<string, SecretProvider> = {}
+  for (const declaration of Object.values(declarations)) {
+    for (const ref of refsOf(declaration)) {
+      let name: string
+      try {
+        name = sync.parseRef(ref).provider
+      } catch {
+        return undefined
+      }
+      if (name in providers) continue
+      const spec = specs[name]
+      if (spec === undefined || isProvider(spec) || (spec.type !== 'env' && spec.type !== 'file'))
+        return undefined
+      providers[name] = createCoreProvider(sync, spec, baseDir, env)
+    }
+  }
+  const read = sync.readSecretsSync({ providers, secrets: declarations })
+  if (read === undefined) return undefined
+  const values: Record<string, string> = {}
+  const unset: string[] = []
+  const secrets = read.map((secret): EnvSecretStatus => {
+    const origin = origins.get(secret.name) ?? 'config'
+    if (secret.value !== undefined) values[secret.name] = toEnvValue(secret.value)
+    else if (origin === 'env') unset.push(secret.name)
+    const found = secret.source !== undefined
+    return {
+      name: secret.name,
+      state: found ? 'fresh' : 'missing',
+      source: secret.source,
+      provider: secret.provider,
+      version: secret.version,
+      ageMs: found ? 0 : undefined,
+      optional: secret.optional,
+      refs: secret.refs,
+      errorCode: undefined,
+      origin,
+      message: undefined,
+    }
+  })
+  values[RESOLVED_MARKER] = '1'
+  return { values, unset, secrets }
 }
 
 /**

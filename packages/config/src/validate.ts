@@ -77,14 +77,15 @@ export function validateConfig(config: unknown, format: ConfigFormat): ConfigIss
       }
     }
   }
+  // Each section's checks are built only when the section is there (this runs at every start).
   checkSection(
     config,
     'cache',
-    { ...durations(CACHE_DURATIONS), refresh: oneOf('background', 'lazy') },
+    () => ({ ...durations(CACHE_DURATIONS), refresh: oneOf('background', 'lazy') }),
     issue,
   )
-  checkSection(config, 'retry', { ...durations(RETRY_DURATIONS), attempts: isNumber }, issue)
-  checkSection(config, 'preload', { refresh: isBoolean }, issue)
+  checkSection(config, 'retry', () => ({ ...durations(RETRY_DURATIONS), attempts: isNumber }), issue)
+  checkSection(config, 'preload', () => ({ refresh: isBoolean }), issue)
   return issues
 }
 
@@ -134,11 +135,12 @@ function checkDeclaration(
 function checkSection(
   config: Record<string, unknown>,
   key: string,
-  fields: Record<string, Check>,
+  checks: () => Record<string, Check>,
   issue: (path: (string | number)[], message: string) => void,
 ) {
   const section = config[key]
   if (section === undefined) return
+  const fields = checks()
   if (!isObject(section)) {
     issue([key], 'expected an object')
     return

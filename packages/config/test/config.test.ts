@@ -37,6 +37,7 @@ describe('findConfigFile', () => {
     expect(findConfigFile(join(dir, 'app/src/deep'))).toBe(join(dir, 'app/secretkit.config.mjs'))
     expect(findConfigFile(join(dir, 'app/src/..'))).toBe(join(dir, 'app/secretkit.config.mjs'))
     expect(findConfigFile(dir)).toBe(join(dir, 'secretkit.config.yaml'))
+    expect(findConfigFile(`${dir}/app/src/../src/deep/`)).toBe(join(dir, 'app/secretkit.config.mjs'))
   })
 })
 
@@ -151,6 +152,69 @@ describe('resolveEnv', () => {
     ])
     expect(result.values).toEqual({ A: CANARY, [RESOLVED_MARKER]: '1' })
     expect(result.error?.message).not.toContain(CANARY)
+  })
+
+  it('sync: reads env and file references at once, without a store, to the same values and statuses', async () => {
+    const dir = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: { file: { type: 'file', dir: './s' }, env: { type: 'env' }, aws: { type: 'aws' } },
+        secrets: {
+          API_TOKEN: ['file://missing.txt', 'env://FALLBACK_TOKEN'],
+          OPTIONAL: { from: 'file://none', optional: true },
+          DEFAULTED: { from: 'env://NONE', optional: true, default: 'd' },
+        },
+      }),
+      's/db.env': `DB_PASSWORD=${CANARY}\n`,
+    })
+    const env = {
+      DB_PASSWORD: 'file://db.env#DB_PASSWORD',
+      GONE: 'env://NOT_SET_ANYWHERE',
+      FALLBACK_TOKEN: 'token-value',
+    }
+    const withStore = await resolveEnv({ cwd: dir, env: { ...env, GONE: 'env://FALLBACK_TOKEN' } })
+    await withStore.store?.close()
+    const sync = await resolveEnv({ cwd: dir, env: { ...env, GONE: 'env://FALLBACK_TOKEN' }, sync: true })
+    expect(sync.store).toBeUndefined()
+    expect(sync.error).toBeUndefined()
+    expect(sync.values).toEqual(withStore.values)
+    expect(sync.unset).toEqual(withStore.unset)
+    const comparable = ({ ageMs: _ageMs, ...status }: (typeof sync.secrets)[number]) => status
+    expect(sync.secrets.map(comparable)).toEqual(withStore.secrets.map(comparable))
+    expect(JSON.stringify(sync.secrets)).not.toContain(CANARY)
+
+    // A failure goes through the store, which reports it: the same aggregate error as without sync.
+    const failing = await resolveEnv({ cwd: dir, env, sync: true })
+    await failing.store?.close()
+    expect(failing.store).toBeDefined()
+    expect(failing.error?.failures.map((failure) => [failure.name, failure.code])).toEqual([
+      ['GONE', 'SECRET_NOT_FOUND'],
+    ])
+    expect(failing.values.DB_PASSWORD).toBe(CANARY)
+    expect(failing.error?.message).not.toContain(CANARY)
+  })
+
+  it('sync: leaves code-file providers, cloud references and preload.refresh to the store', async () => {
+    const upstream = createTestingProvider({ secrets: { db: 'v' } })
+    ;(globalThis as Record<string, unknown>).__secretkitSyncTestProvider = upstream
+    const code = folder({
+      'secretkit.config.mjs': `export default { providers: { up: globalThis.__secretkitSyncTestProvider }, secrets: { DB: 'up://db' } }`,
+    })
+    const fromCode = await resolveEnv({ cwd: code, env: {}, sync: true })
+    await fromCode.store?.close()
+    expect(fromCode.store).toBeDefined()
+    expect(fromCode.values.DB).toBe('v')
+    expect(upstream.calls.total).toBe(1)
+
+    const refreshing = folder({
+      'secretkit.config.json': JSON.stringify({
+        providers: { env: { type: 'env' } },
+        preload: { refresh: true },
+      }),
+    })
+    const withRefresh = await resolveEnv({ cwd: refreshing, env: { A: 'env://B', B: 'b' }, sync: true })
+    await withRefresh.store?.close()
+    expect(withRefresh.store).toBeDefined()
+    expect(withRefresh.values.A).toBe('b')
   })
 
   it('does nothing, and creates no store, when there is nothing to resolve', async () => {

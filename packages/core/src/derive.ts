@@ -4,7 +4,13 @@ import type { ProviderResult } from './provider.js'
 import { REDACTED_PLACEHOLDER } from './redacted.js'
 
 const parsedJson = new WeakMap<ProviderResult, Record<string, unknown> | null>()
-const utf8 = new TextDecoder('utf-8', { fatal: false })
+// Created on first use: the TextDecoder global loads Node's encoding code when first read,
+// which a process that only ever sees string secrets never needs.
+let decoder: InstanceType<typeof TextDecoder> | undefined
+function decodeUtf8(bytes: Uint8Array): string {
+  decoder ??= new TextDecoder('utf-8', { fatal: false })
+  return decoder.decode(bytes)
+}
 
 /** The value a reader gets: the whole secret, or one `#field` of it; string unless `binary`. */
 export function extractValue(
@@ -14,7 +20,7 @@ export function extractValue(
 ): string | Uint8Array {
   if (field === undefined) {
     if (binary) return typeof result.value === 'string' ? Buffer.from(result.value, 'utf8') : result.value
-    return typeof result.value === 'string' ? result.value : utf8.decode(result.value)
+    return typeof result.value === 'string' ? result.value : decodeUtf8(result.value)
   }
   const fields = result.fields ?? parseJsonObject(result)
   if (!Object.hasOwn(fields, field)) {
@@ -47,7 +53,7 @@ function tryParseJsonObject(result: ProviderResult): Record<string, unknown> | n
   let parsed = parsedJson.get(result)
   if (parsed === undefined) {
     try {
-      const text = typeof result.value === 'string' ? result.value : utf8.decode(result.value)
+      const text = typeof result.value === 'string' ? result.value : decodeUtf8(result.value)
       const value: unknown = JSON.parse(text)
       parsed =
         value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -83,7 +89,7 @@ export async function validateValue(
 function sanitizeIssue(issue: StandardSchemaV1.Issue, rawValue: string | Uint8Array): string {
   const path = issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.')
   let message = issue.message.replace(/,?\s*(but\s+)?(received|got)\b.*$/is, '').trim()
-  const raw = typeof rawValue === 'string' ? rawValue : utf8.decode(rawValue)
+  const raw = typeof rawValue === 'string' ? rawValue : decodeUtf8(rawValue)
   if (raw.length >= 3) message = message.split(raw).join(REDACTED_PLACEHOLDER)
   if (message === '') message = 'invalid value'
   return path ? `${path}: ${message}` : message

@@ -46,6 +46,13 @@ export interface SecretProvider {
   /** Reads one secret. Throws only secretkit's typed errors. */
   get(request: SecretRequest, options: ProviderCallOptions): Promise<ProviderResult>
   /**
+   * Reads one secret without waiting, for sources that answer at once (environment variables,
+   * small local files); used by {@link readSecretsSync} at process start-up, never by the store.
+   * Returns `undefined` when this read cannot be done synchronously (the caller then uses
+   * `get`). Throws the same typed errors as `get`.
+   */
+  getSync?(request: SecretRequest): ProviderResult | undefined
+  /**
    * Reads several secrets in one upstream call. Returns one entry per request, in order:
    * a result, or the typed error for that id alone.
    */

@@ -20,6 +20,16 @@ describe('the built package', () => {
     expect(output.trim()).toBe('function x')
   })
 
+  it('serves @secretkit/core/sync to require() and import alike, without the store', () => {
+    const script = (load: string) => `${load}
+       const secrets = sync.readSecretsSync({ providers: { env: sync.envProvider({ env: { A: 'x' } }) }, secrets: { A: 'env://A' } });
+       console.log(secrets.map((s) => s.name + '=' + s.value).join(), typeof sync.createSecrets)`
+    expect(run(['-e', script(`const sync = require('@secretkit/core/sync');`)]).trim()).toBe('A=x undefined')
+    expect(
+      run(['--input-type=module', '-e', script(`import * as sync from '@secretkit/core/sync';`)]).trim(),
+    ).toBe('A=x undefined')
+  })
+
   it('works from ESM', () => {
     const output = run([
       '--input-type=module',

@@ -12,7 +12,7 @@ export const PRELOAD_FAILURE_EXIT_CODE = 1
 export async function preload(): Promise<void> {
   let result: EnvResolution
   try {
-    result = await resolveEnv()
+    result = await resolveEnv({ sync: true })
   } catch (error) {
     fail(describe(error))
   }

@@ -132,31 +132,44 @@ describe('node --import @secretkit/preload', () => {
       'record.mjs': RECORD_MODULES,
       'app.mjs': PRINT_ENV,
     })
-    // Core's code: the chunk the built hook imports when something needs resolving (or core itself).
+    // Core's code: the chunk the built hook imports for the store (or core itself).
     const isCore = (url: string) => /\/core\/|\/core-\w+\.js$/.test(url)
     const modulesOf = (result: Result): string[] =>
       JSON.parse(/^MODULES (.*)$/m.exec(result.stdout)?.[1] ?? '[]') as string[]
+    // Files loaded besides the app's own: the hook is one file.
+    const outsideApp = (result: Result): string[] =>
+      modulesOf(result).filter((url) => url.startsWith('file:') && !url.startsWith(pathToFileURL(dir).href))
+    const cloud = (result: Result): string[] =>
+      modulesOf(result).filter((url) => /aws|gcp|azure|vault|ssm|google|yaml/.test(url))
+
+    // References that env and file answer at once are read by the hook alone.
     const withRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
       A: 'file://a.txt',
       B: 'env://C',
       C: 'c',
     })
     expect(withRefs.stdout).toContain(CANARY)
-    const loaded = modulesOf(withRefs)
-    expect(loaded.some(isCore)).toBe(true)
-    expect(loaded.filter((url) => /aws|gcp|azure|vault|ssm|google|yaml/.test(url))).toEqual([])
+    expect(cloud(withRefs)).toEqual([])
+    expect(outsideApp(withRefs)).toEqual([pathToFileURL(hook).href])
+
+    // Anything else (here a missing secret to report) goes through core's store: still no cloud code.
+    const withMissing = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
+      A: 'file://a.txt',
+      B: 'env://NOPE',
+    })
+    expect(withMissing.code).toBe(1)
+    expect(withMissing.stderr).toContain('- B (env://NOPE): [SECRET_NOT_FOUND]')
+    expect(withMissing.stderr).not.toContain(CANARY)
+    expect(modulesOf(withMissing).some(isCore)).toBe(true)
+    expect(cloud(withMissing)).toEqual([])
 
     const withoutRefs = await node(dir, ['--import', './record.mjs', '--import', hook, 'app.mjs'], {
       URL: 'https://example.test/',
     })
     expect(withoutRefs.code).toBe(0)
     expect(modulesOf(withoutRefs).filter(isCore)).toEqual([])
-    // The hook is one file: without references it reads nothing besides itself.
-    expect(
-      modulesOf(withoutRefs).filter(
-        (url) => url.startsWith('file:') && !url.startsWith(pathToFileURL(dir).href),
-      ),
-    ).toEqual([pathToFileURL(hook).href])
+    // Without references it reads nothing besides itself.
+    expect(outsideApp(withoutRefs)).toEqual([pathToFileURL(hook).href])
   })
 
   it('keeps process.env in sync on rotation when preload.refresh is on', async () => {

@@ -1,5 +1,5 @@
 import { SecretNotFoundError } from '../errors.js'
-import type { SecretProvider, TenantCandidate } from '../provider.js'
+import type { ProviderResult, SecretProvider, SecretRequest, TenantCandidate } from '../provider.js'
 
 export interface EnvProviderOptions {
   /** Prepended to every variable name, for references and tenant lookups alike (seed 003: `DATIVO_`). @default '' */
@@ -22,18 +22,26 @@ export const ENV_PROVIDER_NAME = 'env'
 export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
   const prefix = options.prefix ?? ''
   const allowEmpty = options.allowEmpty ?? false
+  const getSync = ({ path }: SecretRequest): ProviderResult => {
+    const variable = `${prefix}${path}`
+    const value = (options.env ?? process.env)[variable]
+    if (value === undefined || (value === '' && !allowEmpty)) {
+      throw new SecretNotFoundError(
+        `environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}`,
+        { provider: ENV_PROVIDER_NAME, hint: `set ${variable} in the environment, or fix the name` },
+      )
+    }
+    return { value }
+  }
   return {
     name: ENV_PROVIDER_NAME,
-    async get({ path }) {
-      const variable = `${prefix}${path}`
-      const value = (options.env ?? process.env)[variable]
-      if (value === undefined || (value === '' && !allowEmpty)) {
-        throw new SecretNotFoundError(
-          `environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}`,
-          { provider: ENV_PROVIDER_NAME, hint: `set ${variable} in the environment, or fix the name` },
-        )
+    getSync,
+    get(request) {
+      try {
+        return Promise.resolve(getSync(request))
+      } catch (error) {
+        return Promise.reject(error)
       }
-      return { value }
     },
     tenantCandidates(tenant, name): TenantCandidate[] {
       return [{ path: `${tenant}_${name}`.toUpperCase() }, { path: name.toUpperCase() }]

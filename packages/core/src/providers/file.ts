@@ -22,6 +22,13 @@ export const FILE_PROVIDER_NAME = 'file'
 // preload hook included — a module load or an ES facade over all of fs at start-up.
 const fs = process.getBuiltinModule('node:fs')
 const DEFAULT_EXTENSIONS = ['.json', '.env', '.txt', '.key'] as const
+/**
+ * Largest file `getSync()` reads; larger files, and anything that is not a regular file
+ * (a FIFO, a device), are left to `get()`.
+ */
+export const MAX_SYNC_FILE_BYTES = 64 * 1024
+/** `getSync()` met a file it leaves to `get()`. */
+const NOT_SYNC = Symbol('not sync')
 
 /**
  * Secrets in files. `file://db.env#DB_PASSWORD` reads `{dir}/db.env`; `.json` and `.env` files
@@ -34,22 +41,35 @@ const DEFAULT_EXTENSIONS = ['.json', '.env', '.txt', '.key'] as const
 export function fileProvider(options: FileProviderOptions = {}): SecretProvider {
   const dir = resolve(options.dir ?? '/secrets')
   const extensions = options.extensions ?? DEFAULT_EXTENSIONS
+  const candidatesOf = (path: string): string[] => {
+    const base = insideDir(dir, path)
+    return extname(base) === '' ? extensions.map((extension) => base + extension) : [base]
+  }
+  const notFound = (candidates: readonly string[]) =>
+    new SecretNotFoundError(`no file at ${candidates.map((file) => relative(dir, file)).join(' or ')}`, {
+      provider: FILE_PROVIDER_NAME,
+      hint: `create it under ${dir}, or point fileProvider({ dir }) at the right folder`,
+    })
   return {
     name: FILE_PROVIDER_NAME,
     async get({ path }) {
-      const base = insideDir(dir, path)
-      const candidates = extname(base) === '' ? extensions.map((extension) => base + extension) : [base]
+      const candidates = candidatesOf(path)
       for (const file of candidates) {
         const result = await readSecretFile(file)
         if (result !== undefined) return result
       }
-      throw new SecretNotFoundError(
-        `no file at ${candidates.map((file) => relative(dir, file)).join(' or ')}`,
-        {
-          provider: FILE_PROVIDER_NAME,
-          hint: `create it under ${dir}, or point fileProvider({ dir }) at the right folder`,
-        },
-      )
+      throw notFound(candidates)
+    },
+    // Blocks the thread for a stat and a read of at most MAX_SYNC_FILE_BYTES per candidate;
+    // a hung network file system blocks it for as long.
+    getSync({ path }) {
+      const candidates = candidatesOf(path)
+      for (const file of candidates) {
+        const result = readSecretFileSync(file)
+        if (result === NOT_SYNC) return undefined
+        if (result !== undefined) return result
+      }
+      throw notFound(candidates)
     },
     tenantCandidates(tenant, name): TenantCandidate[] {
       return [{ path: `${tenant}/${name}` }]
@@ -80,6 +100,25 @@ async function readSecretFile(file: string): Promise<ProviderResult | undefined>
   } catch (error) {
     return failure(error, file)
   }
+  return parseSecretFile(file, text, version)
+}
+
+/** {@link readSecretFile} without waiting, or {@link NOT_SYNC} for a file left to it. */
+function readSecretFileSync(file: string): ProviderResult | undefined | typeof NOT_SYNC {
+  let text: string
+  let version: string
+  try {
+    const stats = fs.statSync(file)
+    if (!stats.isFile() || stats.size > MAX_SYNC_FILE_BYTES) return NOT_SYNC
+    text = fs.readFileSync(file, 'utf8')
+    version = String(stats.mtimeMs)
+  } catch (error) {
+    return failure(error, file)
+  }
+  return parseSecretFile(file, text, version)
+}
+
+function parseSecretFile(file: string, text: string, version: string): ProviderResult {
   const extension = extname(file)
   if (extension === '.json') {
     let parsed: unknown
