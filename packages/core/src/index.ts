@@ -38,13 +38,13 @@ export { REDACTED_PLACEHOLDER, Redacted } from './redacted.js'
 export { formatRef, isSecretRef, parseRef, type SecretRef } from './ref.js'
 export { isAuthError, type WithRotationOptions } from './rotation.js'
 export { Scrubber } from './scrub.js'
-export {
-  createSecrets,
-  type ResolveOptions,
-  type SecretStatus,
-  type SecretStore,
-  type SecretsOptions,
-  type TenantSecretLookup,
-  type TenantSecrets,
-} from './store.js'
+export { createSecrets } from './store.js'
+export type {
+  ResolveOptions,
+  SecretStatus,
+  SecretStore,
+  SecretsOptions,
+  TenantSecretLookup,
+  TenantSecrets,
+} from './store-types.js'
 export { assertTenantId } from './tenant.js'

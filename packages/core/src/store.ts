@@ -33,15 +33,6 @@ import type {
 } from './store-types.js'
 import { assertTenantId, assertTenantSecretName } from './tenant.js'
 
-export type {
-  ResolveOptions,
-  SecretStatus,
-  SecretStore,
-  SecretsOptions,
-  TenantSecretLookup,
-  TenantSecrets,
-} from './store-types.js'
-
 /** A reference as `resolve()` saw it: parsed once, with its cache entry kept at hand. */
 interface ResolvedRef {
   readonly ref: SecretRef

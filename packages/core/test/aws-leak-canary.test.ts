@@ -1,6 +1,3 @@
-// Leak canary over every AWS error path: the canary is a secret value (it must never show up)
-// and part of secret names (AWS error messages echo names; secretkit must not copy them).
-import { inspect } from 'node:util'
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -31,23 +28,7 @@ import { fromAwsCode, toAwsError } from '../src/providers/aws-errors.js'
 import { ssmParameterStore } from '../src/providers/ssm.js'
 import { putParameter, putSecret, secretsManagerFor, signal, ssmFor, waitFor } from './support/aws.js'
 import { CANARY } from './support/fixtures.js'
-
-function render(value: unknown): string {
-  const parts = [inspect(value, { depth: 10, showHidden: true })]
-  try {
-    parts.push(JSON.stringify(value))
-  } catch {
-    // circular: inspect covered it
-  }
-  if (value instanceof Error) {
-    parts.push(String(value), value.message, String(value.stack), inspect(value.cause))
-  }
-  return parts.join('\n')
-}
-
-function expectNoCanary(value: unknown): void {
-  expect(render(value)).not.toContain(CANARY)
-}
+import { captureOutput, expectNoCanary } from './support/leak.js'
 
 /** Every outcome of `read`: the error it threw, or each per-id error of a batch. */
 async function outcomes(read: () => Promise<unknown>): Promise<unknown[]> {
@@ -62,19 +43,7 @@ async function outcomes(read: () => Promise<unknown>): Promise<unknown[]> {
 const captured: string[] = []
 beforeEach(() => {
   captured.length = 0
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      captured.push(args.map((arg) => render(arg)).join(' '))
-    })
-  }
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    captured.push(String(chunk))
-    return true
-  })
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    captured.push(String(chunk))
-    return true
-  })
+  captureOutput(captured)
 })
 afterEach(() => {
   vi.restoreAllMocks()

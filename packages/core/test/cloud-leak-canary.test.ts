@@ -1,4 +1,3 @@
-import { inspect } from 'node:util'
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager'
 import {
   type AzureKeyVaultServer,
@@ -13,20 +12,7 @@ import { azureKeyVault } from '../src/providers/azure.js'
 import { gcpSecretManager } from '../src/providers/gcp.js'
 import { azureClientOptions, FixedTokenCredential, gcpClientOptions } from './support/cloud.js'
 import { CANARY } from './support/fixtures.js'
-
-/** Everything a value could leak through, rendered as text. */
-function render(value: unknown): string {
-  const parts = [inspect(value, { depth: 10, showHidden: true })]
-  try {
-    parts.push(JSON.stringify(value))
-  } catch {
-    // circular: inspect covered it
-  }
-  if (value instanceof Error) {
-    parts.push(String(value), value.message, String(value.stack), inspect(value.cause, { depth: 10 }))
-  }
-  return parts.join('\n')
-}
+import { captureOutput, render } from './support/leak.js'
 
 /** Every error in what was seen: thrown ones, those inside a load error, those in events. */
 function errorsIn(seen: unknown[]): SecretkitError[] {
@@ -131,17 +117,7 @@ describe('leak canary: GCP and Azure error paths', () => {
   })
   beforeEach(() => {
     captured.length = 0
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        captured.push(args.map((arg) => render(arg)).join(' '))
-      })
-    }
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        captured.push(String(chunk))
-        return true
-      })
-    }
+    captureOutput(captured)
   })
   afterEach(() => {
     vi.restoreAllMocks()

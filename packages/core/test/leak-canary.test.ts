@@ -1,47 +1,18 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createSecrets, envProvider, fileProvider, Redacted, SecretsLoadError } from '../src/index.js'
 import { createTestingProvider } from '../src/testing/index.js'
 import { CANARY, flush } from './support/fixtures.js'
-
-/** Everything a value could leak through, rendered as text. */
-function render(value: unknown): string {
-  const parts = [inspect(value, { depth: 10, showHidden: true })]
-  try {
-    parts.push(JSON.stringify(value))
-  } catch {
-    // circular: inspect covered it
-  }
-  if (value instanceof Error)
-    parts.push(String(value), value.message, String(value.stack), inspect(value.cause))
-  return parts.join('\n')
-}
-
-function expectNoCanary(value: unknown, canary = CANARY): void {
-  expect(render(value)).not.toContain(canary)
-}
+import { captureOutput, expectNoCanary, render } from './support/leak.js'
 
 describe('leak canary', () => {
   const captured: string[] = []
   beforeEach(() => {
     captured.length = 0
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        captured.push(args.map((arg) => render(arg)).join(' '))
-      })
-    }
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      captured.push(String(chunk))
-      return true
-    })
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      captured.push(String(chunk))
-      return true
-    })
+    captureOutput(captured)
   })
   afterEach(() => {
     vi.restoreAllMocks()

@@ -2,9 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inspect } from 'node:util'
 import { type OpenBaoServer, openBaoAvailability, startOpenBao } from '@secretkit/test-servers'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createSecrets,
   ProviderUnavailableError,
@@ -14,6 +13,7 @@ import {
 } from '../src/index.js'
 import { type VaultProviderOptions, vaultProvider } from '../src/providers/vault.js'
 import { CANARY } from './support/fixtures.js'
+import { captureOutput, render } from './support/leak.js'
 import { BaoAdmin } from './support/openbao-admin.js'
 
 // node-vault's debug output prints request bodies (login credentials) when DEBUG names it:
@@ -22,18 +22,6 @@ const nodeVaultRequire = createRequire(createRequire(import.meta.url).resolve('n
 ;(nodeVaultRequire('debug') as { enable(namespaces: string): void }).enable('node-vault')
 
 const bao = openBaoAvailability()
-
-function render(value: unknown): string {
-  const parts = [inspect(value, { depth: 10, showHidden: true })]
-  try {
-    parts.push(JSON.stringify(value))
-  } catch {
-    // circular: inspect covered it
-  }
-  if (value instanceof Error)
-    parts.push(String(value), value.message, String(value.stack), inspect(value.cause))
-  return parts.join('\n')
-}
 
 describe.skipIf(!bao.available)(`vault provider leak canary ${bao.reason}`, () => {
   let server: OpenBaoServer
@@ -54,17 +42,7 @@ describe.skipIf(!bao.available)(`vault provider leak canary ${bao.reason}`, () =
 
   it('no Vault error path, event, log line or debug output carries a value or a credential', async () => {
     // Spies live in the test: the shared vitest preset restores mocks before each test.
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        captured.push(args.map((arg) => render(arg)).join(' '))
-      })
-    }
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        captured.push(String(chunk))
-        return true
-      })
-    }
+    captureOutput(captured)
     const jwtFile = join(await mkdtemp(join(tmpdir(), 'secretkit-vault-jwt-')), 'token')
     await writeFile(jwtFile, CANARY)
     const { roleId } = await admin.appRole('app', { token_policies: 'app-read' })
