@@ -190,18 +190,6 @@ function retryAfter(headers: Record<string, string | undefined> | undefined): nu
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
 }
 
-/** Loads an optional SDK peer, or says how to install it. */
-export async function importPeer<T>(load: () => Promise<T>, pkg: string, provider: string): Promise<T> {
-  try {
-    return await load()
-  } catch {
-    throw new SecretConfigError(`the ${provider} provider needs ${pkg}, which is not installed`, {
-      provider,
-      hint: `npm install ${pkg}`,
-    })
-  }
-}
-
 /** Rethrows the store's own abort reason (timeout, close) rather than the SDK's AbortError. */
 export function abortReason(signal: AbortSignal): SecretkitError | undefined {
   return signal.aborted && signal.reason instanceof SecretkitError ? signal.reason : undefined

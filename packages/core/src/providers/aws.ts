@@ -12,7 +12,8 @@ import type {
   SecretRequest,
   TenantCandidate,
 } from '../provider.js'
-import { abortReason, clientConfig, fromAwsCode, importPeer, toAwsError } from './aws-errors.js'
+import { abortReason, clientConfig, fromAwsCode, toAwsError } from './aws-errors.js'
+import { importPeer } from './optional-peer.js'
 
 export interface AwsSecretsManagerOptions {
   /** AWS region. @default the SDK's chain (AWS_REGION, profile) */
@@ -75,7 +76,7 @@ export function awsSecretsManager(options: AwsSecretsManagerOptions = {}): Secre
   const owned = options.client === undefined
 
   async function connect(): Promise<{ sdk: Sdk; client: SecretsManagerClient }> {
-    sdk ??= importPeer(() => import('@aws-sdk/client-secrets-manager'), SDK_PACKAGE, AWS_PROVIDER_NAME)
+    sdk ??= importPeer(() => import('@aws-sdk/client-secrets-manager'), [SDK_PACKAGE], AWS_PROVIDER_NAME)
     const module = await sdk
     client ??= new module.SecretsManagerClient(clientConfig(options) as SecretsManagerClientConfig)
     return { sdk: module, client }

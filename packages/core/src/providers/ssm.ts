@@ -1,7 +1,8 @@
 import type { Parameter, SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import { SecretConfigError, SecretNotFoundError } from '../errors.js'
 import type { ProviderCallOptions, ProviderResult, SecretProvider, TenantCandidate } from '../provider.js'
-import { abortReason, clientConfig, importPeer, toAwsError } from './aws-errors.js'
+import { abortReason, clientConfig, toAwsError } from './aws-errors.js'
+import { importPeer } from './optional-peer.js'
 
 export interface SsmParameterStoreOptions {
   /** AWS region. @default the SDK's chain (AWS_REGION, profile) */
@@ -80,7 +81,7 @@ export function ssmParameterStore(options: SsmParameterStoreOptions = {}): SsmPa
   const owned = options.client === undefined
 
   async function connect(): Promise<{ sdk: Sdk; client: SSMClient }> {
-    sdk ??= importPeer(() => import('@aws-sdk/client-ssm'), SDK_PACKAGE, SSM_PROVIDER_NAME)
+    sdk ??= importPeer(() => import('@aws-sdk/client-ssm'), [SDK_PACKAGE], SSM_PROVIDER_NAME)
     const module = await sdk
     client ??= new module.SSMClient(clientConfig(options) as SSMClientConfig)
     return { sdk: module, client }

@@ -1,6 +1,7 @@
 import type NodeVault from 'node-vault'
 import { SecretConfigError } from '../errors.js'
 import type { ProviderResult, SecretProvider, SecretRequest, TenantCandidate } from '../provider.js'
+import { importPeer } from './optional-peer.js'
 import { type VaultAuthOptions, VaultSession } from './vault-auth.js'
 import { toVaultError, VAULT_PROVIDER_NAME } from './vault-errors.js'
 import {
@@ -178,15 +179,9 @@ async function createConnection(
       hint: 'pass vaultProvider({ url }) or set VAULT_ADDR',
     })
   }
-  let createClient: typeof NodeVault
-  try {
-    createClient = (await import('node-vault')).default
-  } catch {
-    throw new SecretConfigError('the Vault provider needs the node-vault package', {
-      provider: VAULT_PROVIDER_NAME,
-      hint: 'npm install node-vault',
-    })
-  }
+  const createClient: typeof NodeVault = (
+    await importPeer(() => import('node-vault'), ['node-vault'], VAULT_PROVIDER_NAME)
+  ).default
   const token = options.token ?? process.env.VAULT_TOKEN
   const client = createClient({
     endpoint: url,
