@@ -1,20 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SecretConfigError } from '@secretkit/core'
 import { createTestingProvider } from '@secretkit/core/testing'
+import { scratchTree } from '@secretkit/e2e-support'
 import { describe, expect, it } from 'vitest'
 import { defineConfig, findConfigFile, loadConfig, RESOLVED_MARKER, resolveEnv } from '../src/index.js'
 
 const CANARY = 'canary-9c4e2b71-config-do-not-leak'
 
 function folder(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'secretkit-config-'))
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
+  return scratchTree(files, { prefix: 'secretkit-config-' })
 }
 
 async function configError(file: string): Promise<SecretConfigError> {

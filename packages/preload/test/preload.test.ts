@@ -1,21 +1,16 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { scratchTree } from '@secretkit/e2e-support'
 import { describe, expect, it } from 'vitest'
 
 /** The built hook, imported the way users do: node --import @secretkit/preload. */
 const hook = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 const CANARY = 'canary-31d7a0f2-preload-do-not-leak'
 
-function folder(files: Record<string, string>, base: string = tmpdir()): string {
-  const dir = mkdtempSync(join(base, 'secretkit-preload-'))
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
+function folder(files: Record<string, string>, base?: string): string {
+  return scratchTree(files, { prefix: 'secretkit-preload-', ...(base === undefined ? {} : { base }) })
 }
 
 interface Result {

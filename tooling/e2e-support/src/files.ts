@@ -1,3 +1,4 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -34,4 +35,23 @@ export async function replaceFile(path: string, content: string): Promise<void> 
   const next = join(dirname(path), `.next-${process.pid}-${Date.now()}`)
   await writeFile(next, content)
   await rename(next, path)
+}
+
+/**
+ * A fresh folder under `base` holding `files` (name → content; names may contain `/`), written
+ * synchronously so a test can set up a config tree in one expression.
+ *
+ * @example
+ * const dir = scratchTree({ 'secretkit.config.json': '{}', 'secrets/db.env': 'DB_PASSWORD=x\n' })
+ */
+export function scratchTree(
+  files: Record<string, string> = {},
+  options: { prefix?: string; base?: string } = {},
+): string {
+  const dir = mkdtempSync(join(options.base ?? tmpdir(), options.prefix ?? 'secretkit-test-'))
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), content)
+  }
+  return dir
 }
