@@ -3,10 +3,13 @@
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { measureIntegrationRatio } from './support/http-ratio.mjs'
 
-/** @param {{ duration?: number, repeats?: number }} [options] `--quick` on the command line: 2 × 1 s */
 export const title = 'tRPC: sign procedure req/s with @secretkit/trpc vs without'
 
-export async function run(options = {}) {
+/**
+ * @param {import('./report.mjs').BenchContext} [_context] unused: this group starts its own servers
+ * @param {{ duration?: number, repeats?: number }} [options] `--quick` on the command line: 2 × 1 s
+ */
+export async function run(_context, options = {}) {
   const { rows, checks, settings } = await measureIntegrationRatio({
     ...options,
     name: 'trpc',
@@ -27,6 +30,7 @@ export async function run(options = {}) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { title, rows, checks } = await run(
+    undefined,
     process.argv.includes('--quick') ? { duration: 1, repeats: 2 } : {},
   )
   console.log(title)
