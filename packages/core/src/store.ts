@@ -142,17 +142,7 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
 
   async load(): Promise<void> {
     this.#assertOpen()
-    const slots = [...this.#slots.values()]
-    const failures = await Promise.all(
-      slots.map((slot) =>
-        this.#loadSlot(slot, false).then(
-          () => undefined,
-          (error: SecretkitError) => ({ name: slot.declaration.name, refs: refsOf(slot), error }),
-        ),
-      ),
-    )
-    const failed = failures.filter((failure) => failure !== undefined)
-    if (failed.length > 0) throw new SecretsLoadError(failed)
+    await this.#loadAll(false)
   }
 
   get<K extends keyof T & string>(name: K): T[K] {
@@ -211,21 +201,22 @@ class Store<T extends Record<string, unknown>> implements SecretStore<T> {
 
   async refresh(name?: keyof T & string): Promise<void> {
     this.#assertOpen()
-    if (name === undefined) {
-      const slots = [...this.#slots.values()]
-      const failures = await Promise.all(
-        slots.map((slot) =>
-          this.#loadSlot(slot, true).then(
-            () => undefined,
-            (error: SecretkitError) => ({ name: slot.declaration.name, refs: refsOf(slot), error }),
-          ),
+    if (name === undefined) await this.#loadAll(true)
+    else await this.#loadSlot(this.#slotOf(name), true)
+  }
+
+  /** Every declared secret at once (same tick, so they batch); one error listing every failure. */
+  async #loadAll(force: boolean): Promise<void> {
+    const failures = await Promise.all(
+      [...this.#slots.values()].map((slot) =>
+        this.#loadSlot(slot, force).then(
+          () => undefined,
+          (error: SecretkitError) => ({ name: slot.declaration.name, refs: refsOf(slot), error }),
         ),
-      )
-      const failed = failures.filter((failure) => failure !== undefined)
-      if (failed.length > 0) throw new SecretsLoadError(failed)
-      return
-    }
-    await this.#loadSlot(this.#slotOf(name), true)
+      ),
+    )
+    const failed = failures.filter((failure) => failure !== undefined)
+    if (failed.length > 0) throw new SecretsLoadError(failed)
   }
 
   on<E extends keyof SecretStoreEvents>(
