@@ -95,6 +95,24 @@ describe('file provider', () => {
     await store.close()
   })
 
+  it('reads only inside its folder: not the folder itself, nor a sibling whose name starts alike', async () => {
+    const sibling = `${dir}-sibling`
+    await mkdir(sibling, { recursive: true })
+    await writeFile(join(sibling, 'x.txt'), 'sibling-value')
+    const store = createSecrets({ providers: { file: fileProvider({ dir }) } })
+    const name = dir.slice(dir.lastIndexOf('/') + 1)
+    await expect(store.resolve(`file://../${name}-sibling/x.txt`)).rejects.toThrow(
+      /outside the secrets folder/,
+    )
+    await expect(store.resolve('file://.')).rejects.toThrow(/outside the secrets folder/)
+    await expect(store.resolve('file://sub/../../x.txt')).rejects.toThrow(/outside the secrets folder/)
+    await store.close()
+    // A folder that ends with a separator (the root, say) still contains its files.
+    const root = createSecrets({ providers: { file: fileProvider({ dir: '/' }) } })
+    expect(await root.resolve(`file://${sibling.slice(1)}/x.txt`)).toBe('sibling-value')
+    await root.close()
+  })
+
   it('reports an unreadable file as access denied with a fix', async () => {
     const locked = join(dir, 'locked.txt')
     await writeFile(locked, 'locked-value')

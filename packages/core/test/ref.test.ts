@@ -38,6 +38,98 @@ describe('references', () => {
   })
 })
 
+describe('reference grammar', () => {
+  // The grammar as a regular expression: <scheme>://<path>[?<query>][#<field on one line>].
+  // The parser is hand-written (no pattern to compile at start-up); this is its oracle.
+  const GRAMMAR = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/
+  const fromGrammar = (text: string) => {
+    const match = GRAMMAR.exec(text)
+    return match === null
+      ? undefined
+      : { provider: match[1], path: match[2], query: match[3], field: match[4] }
+  }
+  const corpus = [
+    'aws://prod/db#password',
+    'a://b',
+    'a1+.-z://p',
+    '1a://p',
+    '+a://p',
+    'a_b://p',
+    'a:b://p',
+    '://p',
+    'a:/p',
+    'a://',
+    'a://?',
+    'a://#',
+    'a://p?#',
+    'a://p#f?x=1',
+    'a://p?x=1#f#g',
+    'a://p?version=1?stage=2',
+    'a://p#line\nbreak',
+    'a://p#line\rbreak',
+    'a://p#sep\u2028',
+    'a://p\nq#f',
+    'a://p?q\n#f',
+    'A://B://C',
+    ' a://p',
+    'é://p',
+    'ssm:///abs/path',
+  ]
+
+  it('splits references as the grammar does, on hand-picked and random text', () => {
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      '+',
+      '.',
+      '-',
+      '_',
+      ':',
+      '/',
+      '?',
+      '#',
+      '=',
+      '\n',
+      '\u2028',
+      '%',
+      'é',
+      ' ',
+    ]
+    let seed = 7
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    const generated = Array.from({ length: 3000 }, () => {
+      const length = Math.floor(random() * 12)
+      const text = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
+      // Half of them get a separator, so that most reach the path/query/field split.
+      return random() < 0.5 ? text : text.replace(/^(.{0,3})/, '$1://')
+    })
+    for (const text of [...corpus, ...generated]) {
+      const expected = fromGrammar(text)
+      expect(isSecretRef(text, [expected?.provider ?? 'a']), text).toBe(expected !== undefined)
+      if (expected === undefined) {
+        expect(() => parseRef(text), text).toThrow(SecretConfigError)
+        continue
+      }
+      let parsed: ReturnType<typeof parseRef> | undefined
+      try {
+        parsed = parseRef(text)
+      } catch (error) {
+        // Only what parseRef checks beyond the grammar: an empty path, an unknown or doubled
+        // option, or a percent sign that does not decode.
+        expect(error, text).toBeInstanceOf(error instanceof URIError ? URIError : SecretConfigError)
+        continue
+      }
+      expect(parsed.provider, text).toBe(expected.provider)
+      expect(parsed.path, text).toBe(decodeURIComponent(expected.path ?? ''))
+      expect(parsed.field, text).toBe(expected.field ? decodeURIComponent(expected.field) : undefined)
+    }
+  })
+})
+
 describe('durations', () => {
   it('accepts milliseconds and unit strings', () => {
     expect(toMilliseconds(300_000, 'ttl')).toBe(300_000)

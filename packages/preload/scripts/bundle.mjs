@@ -1,12 +1,16 @@
-// Bundles the hook so `node --import @secretkit/preload` reads one file where it would resolve
-// and load some thirty: dist/index.js holds the hook, @secretkit/config and @secretkit/core/sync
-// (env and file references read at once), and imports dist/core-<hash>.js (@secretkit/core's
-// root, inlined) only when the store is needed. The YAML parser and the cloud provider
-// subpaths (`@secretkit/core/<type>`) stay dynamic imports of the installed packages; core's
-// errors are recognised across the copies. Declarations come from tsc
-// (`tsc -p tsconfig.json --emitDeclarationOnly`).
-import { readFile, rm } from 'node:fs/promises'
+// Builds the hook so `node --import @secretkit/preload` reads three files where it would resolve
+// and load some thirty:
+// - dist/hook.js: the hook, @secretkit/config and @secretkit/core/sync (env and file references
+//   read at once), as a script that dist/index.js compiles with a V8 code cache of itself;
+// - dist/index.js: that loader, a small ES module;
+// - dist/core-<hash>.js: @secretkit/core's root, imported only when the store is needed.
+// The YAML parser and the cloud provider subpaths (`@secretkit/core/<type>`) stay dynamic
+// imports of the installed packages; core's errors are recognised across the copies.
+// Declarations come from tsc (`tsc -p tsconfig.json --emitDeclarationOnly`).
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { Script } from 'node:vm'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -74,10 +78,18 @@ const core = await build({
 const coreFile = Object.keys(core.metafile.outputs).find((each) => each.endsWith('.js'))
 const coreChunk = `./${coreFile?.replace(/^dist\//, '')}`
 
+// The hook as a script: `(function (importModule) { …; return module.exports })`, which
+// dist/index.js compiles with vm.Script and a code cache. A script cannot contain `import()`
+// (vm would need an experimental loader), so the dynamic imports esbuild leaves — the core
+// chunk, cloud subpaths, yaml, a JS config — call the `importModule` index.js passes in.
 const hook = await build({
   ...common,
-  entryPoints: ['src/index.ts'],
+  entryPoints: { hook: 'src/hook.ts' },
   outdir: 'dist',
+  format: 'cjs',
+  banner: { js: "(function (importModule) {'use strict';var module={exports:{}},exports=module.exports;" },
+  footer: { js: 'return module.exports})' },
+  write: false,
   plugins: [
     builtinImportsAsGetBuiltinModule,
     {
@@ -90,14 +102,38 @@ const hook = await build({
     },
   ],
 })
-const outputs = [core, hook].flatMap((each) =>
+const hookOutput = hook.metafile.outputs['dist/hook.js']
+const hookFile = hook.outputFiles.find((each) => each.path.endsWith('/hook.js'))
+if (hookOutput === undefined || hookFile === undefined) throw new Error('esbuild wrote no dist/hook.js')
+// Every dynamic import in the sources is awaited where it is written; any other `import(`
+// (in a string, say) stops the build rather than being rewritten unseen.
+const hookText = hookFile.text.replaceAll('await import(', 'await importModule(')
+if (/\bimport\(/.test(hookText)) throw new Error('dist/hook.js: an import( that is not `await import(`')
+if (!hookOutput.imports.some((each) => each.path === coreChunk)) {
+  throw new Error(`dist/hook.js does not import ${coreChunk}`)
+}
+new Script(hookText, { filename: 'dist/hook.js' }) // a syntax check
+await mkdir(`${root}dist`, { recursive: true })
+await writeFile(`${root}dist/hook.js`, hookText)
+for (const each of hook.outputFiles.filter((file) => file.path.endsWith('.map'))) {
+  await writeFile(each.path, each.contents)
+}
+
+// The loader: small, an ES module, with the hook's digest for the cache file's name.
+const loader = await build({
+  ...common,
+  entryPoints: ['src/index.ts'],
+  outdir: 'dist',
+  define: {
+    __SECRETKIT_HOOK_ID__: JSON.stringify(createHash('sha256').update(hookText).digest('hex').slice(0, 16)),
+  },
+})
+
+const outputs = [core, loader].flatMap((each) =>
   Object.entries(each.metafile.outputs).filter(([file]) => file.endsWith('.js')),
 )
 if (outputs.length !== 2) {
-  throw new Error(`expected the hook and one core chunk, got ${outputs.map(([file]) => file).join(', ')}`)
-}
-if (!hook.metafile.outputs['dist/index.js']?.imports.some((each) => each.path === coreChunk)) {
-  throw new Error(`dist/index.js does not import ${coreChunk}`)
+  throw new Error(`expected the loader and one core chunk, got ${outputs.map(([file]) => file).join(', ')}`)
 }
 for (const [file, output] of outputs) {
   const builtin = output.imports.find(

@@ -5,11 +5,17 @@ import { type EnvResolution, resolveEnv, toEnvValue } from '@secretkit/config'
 export const PRELOAD_FAILURE_EXIT_CODE = 1
 
 /**
+ * Which way the hook went: nothing to resolve, every reference read synchronously, or
+ * through the store. The code cache records the ways it has seen (each runs other code).
+ */
+export type PreloadOutcome = 'nothing' | 'sync' | 'store'
+
+/**
  * Resolves secret references in `process.env` and declared secrets from the config file,
  * writes the values into `process.env`, and stops the process (exit code 1, the aggregate
  * error on stderr) when a required secret is missing. Runs once on import of the package.
  */
-export async function preload(): Promise<void> {
+export async function preload(): Promise<PreloadOutcome> {
   let result: EnvResolution
   try {
     result = await resolveEnv({ sync: true })
@@ -31,10 +37,10 @@ export async function preload(): Promise<void> {
   for (const [name, value] of Object.entries(result.values)) process.env[name] = value
   for (const name of result.unset) delete process.env[name]
   const store = result.store
-  if (store === undefined) return
+  if (store === undefined) return result.secrets.length === 0 ? 'nothing' : 'sync'
   if (result.config?.preload?.refresh !== true) {
     await store.close()
-    return
+    return 'store'
   }
   // Rotation: the store refreshes in the background (timers are unref'ed, so it never keeps
   // the process alive) and each change is copied into process.env.
@@ -44,6 +50,7 @@ export async function preload(): Promise<void> {
     if (value === undefined) delete process.env[name]
     else process.env[name] = toEnvValue(value)
   })
+  return 'store'
 }
 
 function describe(error: unknown): string {

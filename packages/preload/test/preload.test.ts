@@ -1,34 +1,8 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { scratchTree } from '@secretkit/e2e-support'
 import { describe, expect, it } from 'vitest'
-
-/** The built hook, imported the way users do: node --import @secretkit/preload. */
-const hook = fileURLToPath(new URL('../dist/index.js', import.meta.url))
-const CANARY = 'canary-31d7a0f2-preload-do-not-leak'
-
-function folder(files: Record<string, string>, base?: string): string {
-  return scratchTree(files, { prefix: 'secretkit-preload-', ...(base === undefined ? {} : { base }) })
-}
-
-interface Result {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function node(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+import { CANARY, folder, hook, node, type Result } from './support.js'
 
 const PRINT_ENV = `console.log(JSON.stringify({ A: process.env.A, B: process.env.B, URL: process.env.URL }))`
 // Records every module URL the process resolves (module.registerHooks: Node 22.15+, 24, 26).

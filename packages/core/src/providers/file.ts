@@ -1,4 +1,4 @@
-import { extname, isAbsolute, relative, resolve } from 'node:path'
+import { extname, relative, resolve, sep } from 'node:path'
 import {
   ProviderUnavailableError,
   SecretAccessDeniedError,
@@ -79,8 +79,9 @@ export function fileProvider(options: FileProviderOptions = {}): SecretProvider 
 
 function insideDir(dir: string, path: string): string {
   const file = resolve(dir, path)
-  const fromDir = relative(dir, file)
-  if (fromDir === '' || fromDir.startsWith('..') || isAbsolute(fromDir)) {
+  // Both are resolved, so a prefix test is a containment test (path.relative would say the
+  // same, but its first call costs a preload start a sixth of a millisecond).
+  if (!file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) {
     throw new SecretConfigError(`file path "${path}" points outside the secrets folder`, {
       provider: FILE_PROVIDER_NAME,
       hint: `references are relative to ${dir}; set fileProvider({ dir }) to the folder that holds the file`,
