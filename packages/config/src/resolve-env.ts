@@ -92,7 +92,9 @@ export async function resolveEnv(options: ResolveEnvOptions = {}): Promise<EnvRe
   }
   const candidates: [string, string][] = []
   const unconfigured: UnconfiguredRef[] = []
-  for (const [name, value] of Object.entries(env)) {
+  // Keys, then one read each: Object.entries(process.env) builds a pair per variable first.
+  for (const name of Object.keys(env)) {
+    const value = env[name]
     const scheme = schemeOf(value)
     if (scheme === undefined) continue
     if (names.has(scheme)) candidates.push([name, value!])

@@ -20,8 +20,11 @@ const root = fileURLToPath(new URL('..', import.meta.url))
  * builtin, which reads every export — and the lazy ones load what they guard (fs streams,
  * readline, fs/promises, util's encoders): milliseconds at every start. Node's own
  * `process.getBuiltinModule` hands out the module object, so only the names used are read.
+ * Each builtin is asked for once per bundle (a module of its own that every importer shares),
+ * not once per source file.
  */
 const NAMED_BUILTIN_IMPORT = /^import \{([^}]*)\} from '(node:[\w/]+)'$/gm
+const BUILTIN_NAMESPACE = 'secretkit-builtin'
 
 const builtinImportsAsGetBuiltinModule = {
   name: 'builtin-imports-as-get-builtin-module',
@@ -34,10 +37,19 @@ const builtinImportsAsGetBuiltinModule = {
           .map((name) => name.trim())
           .filter((name) => name !== '' && !name.startsWith('type '))
           .map((name) => name.replace(/\s+as\s+/, ': '))
-        return `const { ${bindings.join(', ')} } = process.getBuiltinModule('${specifier}')`
+        const module = `builtin_${specifier.replace(/\W/g, '_')}`
+        return `import ${module} from '${BUILTIN_NAMESPACE}:${specifier}'\nconst { ${bindings.join(', ')} } = ${module}`
       })
       return { contents, loader: 'ts' }
     })
+    b.onResolve({ filter: new RegExp(`^${BUILTIN_NAMESPACE}:`) }, (args) => ({
+      path: args.path.slice(BUILTIN_NAMESPACE.length + 1),
+      namespace: BUILTIN_NAMESPACE,
+    }))
+    b.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
+      contents: `export default process.getBuiltinModule(${JSON.stringify(args.path)})`,
+      loader: 'js',
+    }))
   },
 }
 
@@ -124,6 +136,8 @@ const loader = await build({
   ...common,
   entryPoints: ['src/index.ts'],
   outdir: 'dist',
+  // No class in it, and every statement runs at each start: no helper to restore names.
+  keepNames: false,
   define: {
     __SECRETKIT_HOOK_ID__: JSON.stringify(createHash('sha256').update(hookText).digest('hex').slice(0, 16)),
   },

@@ -42,41 +42,38 @@ export interface HookScript {
   importModule: (specifier: string) => Promise<unknown>
 }
 
-/** Compiles and runs the hook (from the cache when there is a good one), then updates the cache. */
+/**
+ * Compiles and runs the hook (from the cache when there is a good one), then updates the cache.
+ * One function on purpose: this module is compiled at every start, and each function it
+ * calls the first time is compiled then.
+ */
 export async function runHook(hook: HookScript): Promise<void> {
-  const cacheFile = cacheFileOf(hook)
-  const cached = cacheFile === undefined ? undefined : readCache(cacheFile)
+  const setting = process.env[CODE_CACHE_ENV]
+  const off = setting !== undefined && ['off', '0', 'false'].includes(setting.toLowerCase())
+  // V8 also checks its version and flags; they are in the name so that installs shared by
+  // several Node versions keep one cache each.
+  const cacheFile = off
+    ? undefined
+    : `${process.env[CODE_CACHE_DIR_ENV] || hook.defaultCacheDir}/hook-${hook.id}-${process.versions.v8}-${process.arch}.bin`
+  let cached: Buffer | undefined
+  try {
+    if (cacheFile !== undefined) cached = fs.readFileSync(cacheFile)
+  } catch {
+    // No cache yet.
+  }
+  // The first byte says which ways the hook went when the cache was made.
+  const cachedOutcomes = cached !== undefined && cached.length > 1 ? (cached[0] ?? 0) : 0
+  const usable = cachedOutcomes > 0 && cachedOutcomes <= ALL_OUTCOMES
   const script = new Script(fs.readFileSync(hook.file, 'utf8'), {
     filename: hook.file,
-    ...(cached === undefined ? {} : { cachedData: cached.data }),
+    ...(usable ? { cachedData: cached?.subarray(1) } : {}),
   })
   const factory = script.runInThisContext() as HookFactory
   const outcome = await factory(hook.importModule).preload()
   if (cacheFile === undefined) return
-  const seen = cached === undefined || script.cachedDataRejected === true ? 0 : cached.outcomes
+  const seen = usable && script.cachedDataRejected !== true ? cachedOutcomes : 0
   const outcomes = seen | OUTCOME_BITS[outcome]
   if (outcomes !== seen) writeCache(cacheFile, outcomes, script)
-}
-
-function cacheFileOf(hook: HookScript): string | undefined {
-  const setting = process.env[CODE_CACHE_ENV]?.toLowerCase()
-  if (setting === 'off' || setting === '0' || setting === 'false') return undefined
-  const dir = process.env[CODE_CACHE_DIR_ENV] || hook.defaultCacheDir
-  // V8 also checks its version and flags; they are in the name so that installs shared by
-  // several Node versions keep one cache each.
-  return `${dir}/hook-${hook.id}-${process.versions.v8}-${process.arch}.bin`
-}
-
-function readCache(file: string): { outcomes: number; data: Buffer } | undefined {
-  let content: Buffer
-  try {
-    content = fs.readFileSync(file)
-  } catch {
-    return undefined
-  }
-  const outcomes = content[0] ?? 0
-  if (content.length < 2 || outcomes === 0 || outcomes > ALL_OUTCOMES) return undefined
-  return { outcomes, data: content.subarray(1) }
 }
 
 /**
