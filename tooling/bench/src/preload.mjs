@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const title = 'preload hook start-up vs bare node'
-const RUNS = Number(process.env.PRELOAD_BENCH_RUNS ?? 30)
+const RUNS = Number(process.env.PRELOAD_BENCH_RUNS ?? 60)
 const hook = fileURLToPath(new URL('../../../packages/preload/dist/index.js', import.meta.url))
 
 /** @param {number[]} values */
@@ -34,6 +34,8 @@ export async function run() {
   try {
     mkdirSync(join(dir, 'secrets'))
     writeFileSync(join(dir, 'secrets/db.env'), 'DB_PASSWORD=bench-not-a-secret\n')
+    // The floor of any `--import` hook: Node's ES module loader starts for it.
+    writeFileSync(join(dir, 'empty.mjs'), '')
     writeFileSync(
       join(dir, 'secretkit.config.json'),
       JSON.stringify({ providers: { env: { type: 'env' }, file: { type: 'file', dir: './secrets' } } }),
@@ -57,7 +59,12 @@ export async function run() {
         },
       },
       {
-        case: 'same, code cache off (a first start)',
+        case: 'node --import <an empty module> -e 0 (any hook pays this)',
+        args: ['--import', './empty.mjs', '-e', '0'],
+        env: base,
+      },
+      {
+        case: 'preload, 2 references, code cache off (a first start)',
         args: ['--import', hook, '-e', '0'],
         env: {
           ...base,
