@@ -84,13 +84,19 @@ export async function runHook(hook: HookScript): Promise<void> {
  */
 function writeCache(file: string, outcomes: number, script: InstanceType<typeof Script>): void {
   const dir = file.slice(0, file.lastIndexOf('/'))
-  const temporary = `${file}.${process.pid}.tmp`
+  // Processes in containers sharing the folder may have the same pid: hence the random part,
+  // and `wx`, which fails rather than write into another process's file.
+  const temporary = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`
   try {
     fs.mkdirSync(dir, { recursive: true })
     fs.accessSync(dir, fs.constants.W_OK)
-    fs.writeFileSync(temporary, Buffer.concat([Buffer.of(outcomes), script.createCachedData()]))
+    fs.writeFileSync(temporary, Buffer.concat([Buffer.of(outcomes), script.createCachedData()]), {
+      flag: 'wx',
+    })
     fs.renameSync(temporary, file)
-  } catch {
+  } catch (error) {
+    // Not another process's file: wx refused to open that.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return
     try {
       fs.rmSync(temporary, { force: true })
     } catch {

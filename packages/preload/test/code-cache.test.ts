@@ -116,6 +116,22 @@ describe("the hook's code cache", () => {
     expect(readdirSync(unused)).toEqual([])
   })
 
+  it('comes out whole when several processes start at once and all write it', async () => {
+    const cache = folder({})
+    const dir = app(FILE_CONFIG)
+    const env = { A: 'file://a.env#A', SECRETKIT_CODE_CACHE_DIR: cache }
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => node(dir, ['--import', hook, 'app.mjs'], env)),
+    )
+    for (const result of results) expect(result).toMatchObject({ code: 0, stdout: `${CANARY}\n`, stderr: '' })
+    // One cache, no temporary file left behind, and V8 takes it: the next start does not rewrite it.
+    const [written, ...others] = cacheFiles(cache)
+    expect(others).toEqual([])
+    expect(written?.name).toMatch(CACHE_NAME)
+    expect(await node(dir, ['--import', hook, 'app.mjs'], env)).toMatchObject({ stdout: `${CANARY}\n` })
+    expect(cacheFiles(cache)).toEqual([written])
+  })
+
   it('holds compiled code only, never a value it resolved', async () => {
     const cache = folder({})
     const env = { A: 'file://a.env#A', B: 'env://C', C: CANARY, SECRETKIT_CODE_CACHE_DIR: cache }
