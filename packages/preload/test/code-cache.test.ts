@@ -8,11 +8,12 @@ const CACHE_NAME = new RegExp(
   `^hook-[0-9a-f]{16}-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.bin$`,
 )
 
-/** The cache files in `dir`: name, the first byte (the ways the hook has gone), inode. */
+/** The cache files in `dir`: name, the first byte (the ways the hook has gone), inode, size. */
 function cacheFiles(dir: string) {
   return readdirSync(dir).map((name) => {
     const file = join(dir, name)
-    return { name, outcomes: readFileSync(file)[0], inode: statSync(file).ino, size: statSync(file).size }
+    const { ino: inode, size } = statSync(file)
+    return { name, outcomes: readFileSync(file)[0], inode, size }
   })
 }
 

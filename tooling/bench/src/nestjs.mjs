@@ -15,6 +15,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { median } from './support/stats.mjs'
 
 export const title = 'NestJS req/s with @secretkit/nestjs vs key passed directly'
 
@@ -82,13 +83,6 @@ async function load(url, seconds) {
     throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`)
   }
   return result.requests.average
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /** @param {string} platform @param {string} secretsDir */

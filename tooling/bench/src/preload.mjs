@@ -6,17 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { median } from './support/stats.mjs'
 
 export const title = 'preload hook start-up vs bare node'
 const RUNS = Number(process.env.PRELOAD_BENCH_RUNS ?? 60)
 const hook = fileURLToPath(new URL('../../../packages/preload/dist/index.js', import.meta.url))
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
-}
 
 /**
  * @param {string[]} args
@@ -41,6 +35,13 @@ export async function run() {
       JSON.stringify({ providers: { env: { type: 'env' }, file: { type: 'file', dir: './secrets' } } }),
     )
     const base = { PATH: process.env.PATH ?? '' }
+    // A file reference and an env reference, both answered at once.
+    const references = {
+      ...base,
+      DB_PASSWORD: 'file://db.env#DB_PASSWORD',
+      DB_USER: 'env://USER_NAME',
+      USER_NAME: 'app',
+    }
     const cases = [
       { case: 'node -e 0', args: ['-e', '0'], env: base },
       {
@@ -51,12 +52,7 @@ export async function run() {
       {
         case: 'preload, env/file config, 2 references resolved',
         args: ['--import', hook, '-e', '0'],
-        env: {
-          ...base,
-          DB_PASSWORD: 'file://db.env#DB_PASSWORD',
-          DB_USER: 'env://USER_NAME',
-          USER_NAME: 'app',
-        },
+        env: references,
       },
       {
         case: 'node --import <an empty module> -e 0 (any hook pays this)',
@@ -66,13 +62,7 @@ export async function run() {
       {
         case: 'preload, 2 references, code cache off (a first start)',
         args: ['--import', hook, '-e', '0'],
-        env: {
-          ...base,
-          DB_PASSWORD: 'file://db.env#DB_PASSWORD',
-          DB_USER: 'env://USER_NAME',
-          USER_NAME: 'app',
-          SECRETKIT_CODE_CACHE: 'off',
-        },
+        env: { ...references, SECRETKIT_CODE_CACHE: 'off' },
       },
     ]
     // Warms the file system cache, and writes the hook's code cache as a first start would.

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from './stats.mjs'
 
 const WEBHOOK_KEY = 'bench-webhook-key-not-a-secret-0123456789'
 
@@ -143,12 +144,6 @@ function cpuTicks(pid) {
   } catch {
     return undefined
   }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /** Starts `node <entry>` on a free loopback port and resolves once it prints "listening on <url>". */
